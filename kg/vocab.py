@@ -1,0 +1,62 @@
+"""Namespaces of the vocabulary profile, bound in one place."""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
+
+__all__ = [
+    "SCHEMA", "SEM", "ORG", "TIME", "PROV", "GAF", "NIF", "SKOS", "DCTERMS", "VOID", "DCAT",
+    "RDF", "RDFS", "OWL", "XSD", "FOAF", "KGO", "WD", "PREFIXES", "bind_prefixes", "new_graph",
+    "new_dataset",
+]
+
+SCHEMA = Namespace("https://schema.org/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+GAF = Namespace("http://groundedannotationframework.org/gaf#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+KGO = Namespace("https://kg.example.org/ontology#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES: dict[str, Namespace] = {
+    "schema": SCHEMA,
+    "sem": SEM,
+    "org": ORG,
+    "time": TIME,
+    "prov": PROV,
+    "gaf": GAF,
+    "nif": NIF,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "void": VOID,
+    "dcat": DCAT,
+    "foaf": FOAF,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "kgo": KGO,
+    "wd": WD,
+}
+
+
+def bind_prefixes(graph: Graph) -> None:
+    """Bind the profile's prefixes on `graph`, replacing rdflib's defaults."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def new_graph(identifier=None) -> Graph:
+    """A graph with the profile's prefixes bound."""
+    graph = Graph(identifier=identifier, bind_namespaces="none")
+    bind_prefixes(graph)
+    return graph
+
+
+def new_dataset() -> Dataset:
+    """A dataset with the profile's prefixes bound and no default-graph union."""
+    dataset = Dataset(default_union=False)
+    dataset.namespace_manager.bind_namespaces = "none"
+    bind_prefixes(dataset)
+    return dataset

@@ -1,0 +1,136 @@
+"""Write stage: the dataset as Turtle, TriG, N-Quads and JSON-LD, moved into place all at once.
+
+Output is the same bytes for the same input: no blank nodes, sorted statements, no clock.
+Files go to a temporary folder beside the output folder, which replaces it only at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.vocab import PREFIXES, new_dataset, new_graph
+
+__all__ = ["write_outputs", "jsonld_context", "OUTPUT_FILES"]
+
+OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
+
+# Short JSON-LD keys for the terms people meet most; everything else is a compact IRI.
+_TERMS = {
+    "label": ("rdfs", "label", None),
+    "name": ("schema", "name", None),
+    "alternateName": ("schema", "alternateName", None),
+    "description": ("schema", "description", None),
+    "text": ("schema", "text", None),
+    "sameAs": ("schema", "sameAs", "@id"),
+    "denotedBy": ("gaf", "denotedBy", "@id"),
+    "beginIndex": ("nif", "beginIndex", "xsd:nonNegativeInteger"),
+    "endIndex": ("nif", "endIndex", "xsd:nonNegativeInteger"),
+    "anchorOf": ("nif", "anchorOf", None),
+    "referenceContext": ("nif", "referenceContext", "@id"),
+    "hasActor": ("sem", "hasActor", "@id"),
+    "hasPlace": ("sem", "hasPlace", "@id"),
+    "hasTime": ("sem", "hasTime", "@id"),
+    "roleType": ("sem", "roleType", "@id"),
+    "eventStatus": ("schema", "eventStatus", "@id"),
+    "about": ("schema", "about", "@id"),
+    "attributedTo": ("prov", "wasAttributedTo", "@id"),
+    "holds": ("org", "holds", "@id"),
+    "postIn": ("org", "postIn", "@id"),
+    "inXSDDate": ("time", "inXSDDate", "xsd:date"),
+    "inXSDgYearMonth": ("time", "inXSDgYearMonth", "xsd:gYearMonth"),
+    "inXSDgYear": ("time", "inXSDgYear", "xsd:gYear"),
+}
+
+
+def jsonld_context() -> dict:
+    """The JSON-LD context of kg's output: the profile's prefixes and short keys."""
+    context: dict = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    for key, (prefix, local, kind) in _TERMS.items():
+        context[key] = {"@id": f"{prefix}:{local}", **({"@type": kind} if kind else {})}
+    context["id"] = "@id"
+    context["type"] = "@type"
+    return {"@context": context}
+
+
+def write_outputs(graphs: list[Graph], metadata: Graph, ontology: Graph, out: Path) -> list[Path]:
+    """Write every output file into `out`, replacing it only when all were written."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        dataset = _dataset(graphs + [metadata])
+        union = new_graph()
+        for graph in graphs + [metadata]:
+            for triple in graph:
+                union.add(triple)
+        _write(staging / "kg.ttl", union.serialize(format="turtle"))
+        _write(staging / "kg.trig", dataset.serialize(format="trig"))
+        _write(staging / "kg.nq", _sorted_lines(dataset.serialize(format="nquads")))
+        _write(staging / "kg.jsonld", _jsonld(dataset))
+        _write(staging / "context.jsonld", _json(jsonld_context()))
+        _write(staging / "void.ttl", metadata.serialize(format="turtle"))
+        _write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
+        (staging / "graphs").mkdir()
+        for graph in graphs:
+            name = str(graph.identifier).rstrip("/").rsplit("/", 1)[-1]
+            _write(staging / "graphs" / f"{name}.ttl", graph.serialize(format="turtle"))
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+def _dataset(graphs: list[Graph]) -> Dataset:
+    dataset = new_dataset()
+    for graph in graphs:
+        named = dataset.graph(graph.identifier)
+        for triple in graph:
+            named.add(triple)
+    return dataset
+
+
+def _jsonld(dataset: Dataset) -> str:
+    context = jsonld_context()["@context"]
+    text = dataset.serialize(format="json-ld", context=context, auto_compact=True)
+    return _json(_canonical(json.loads(text)))
+
+
+def _canonical(value):
+    """Sort what JSON-LD leaves unordered (node arrays, value sets) so the bytes are stable."""
+    if isinstance(value, dict):
+        return {key: _canonical(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        items = [_canonical(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _sorted_lines(text: str) -> str:
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return "\n".join(lines) + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` where `out` is, keeping the old folder until the new one is in place."""
+    staging.chmod(0o755)
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = out.parent / f".{out.name}-old-{staging.name}"
+    out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,33 @@
+"""Shared fixtures: the repository's folders, a built seed dataset, and the CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.build import BuildResult, build
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def built_seed(tmp_path_factory) -> BuildResult:
+    """The seeds built once for the whole session into a temporary dist/ (read-only for tests)."""
+    out = tmp_path_factory.mktemp("built") / "dist"
+    return build(SEEDS, out)
+
+
+@pytest.fixture
+def run_kg():
+    """Run the `kg` command line in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def run(*args: str, **kwargs):
+        return runner.invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+    return run
