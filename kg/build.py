@@ -26,7 +26,7 @@ __all__ = ["BuildResult", "build", "prepare_article", "load_ontology"]
 
 @dataclass
 class BuildResult:
-    """What a build made: counts for the summary, the files, and the shapes' warnings."""
+    """What a build made: counts for the summary, the files, the named graphs, the shapes' warnings."""
 
     articles: int
     triples: int
@@ -35,6 +35,7 @@ class BuildResult:
     statements: int
     out: Path
     files: list[Path]
+    graphs: list[Graph] = field(repr=False, default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
 
 
@@ -96,6 +97,7 @@ def build(
         statements=len(set(article_union.subjects(RDF.type, SCHEMA.Claim))),
         out=out,
         files=files,
+        graphs=graphs + [metadata],
         warnings=warnings,
     )
 

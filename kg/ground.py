@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from kg.model import EventKind, Quote, Span
+from kg.model import ActorKind, EventKind, Quote, Span
 from kg.read import Article, FieldPath
 
 __all__ = ["ground"]
@@ -62,6 +62,10 @@ def _check_references(article: Article, kinds: dict[str, str]) -> None:
             raise article.error(path, f"{ref!r} is not defined as {_describe(wanted)}{hint}")
         if not _fits(kind, wanted):
             raise article.error(path, f"{ref!r} is {_describe(kind)}, not {_describe(wanted)}")
+    places = {a.id for a in article.record.actors if a.kind is ActorKind.place}
+    for path, ref, _ in _references(article):
+        if ref in places and _agent_field(path):
+            raise article.error(path, f"{ref!r} is a place, and a place cannot act; use it in places")
     for index, actor in enumerate(article.record.actors):
         if actor.id in {r.actor for r in actor.member_of}:
             raise article.error(("actors", index, "member_of"), "an actor cannot be a member of itself")
@@ -113,6 +117,11 @@ def _references(article: Article) -> Iterator[tuple[FieldPath, str, str]]:
             yield here + ("relayed_by",), statement.relayed_by, "actor"
         for j, subject in enumerate(statement.about):
             yield here + ("about", j), subject, "any"
+
+
+def _agent_field(path: FieldPath) -> bool:
+    """Fields that name someone who acts: a role, a holder, a publisher, a member."""
+    return path[-1] in ("holder", "publisher", "relayed_by") or (len(path) >= 2 and path[-3:-2] == ("roles",))
 
 
 def _fits(kind: str, wanted: str) -> bool:
@@ -216,8 +225,8 @@ def _locate(article: Article, quote: Quote, path: FieldPath, within: list[Span] 
 def _locate_forms(article: Article) -> None:
     """Find every whole-word appearance of each actor's name forms.
 
-    An appearance inside a longer form of another actor is that actor's, not this one's:
-    "Bloomberg" inside "Bloomberg L.P." is not a mention of Bloomberg News.
+    An appearance inside a longer form is not a mention of its own: "Bloomberg" inside
+    "Bloomberg L.P." is not Bloomberg News, and "Chantra" inside "Lina Chantra" is one mention.
     """
     found: list[tuple[int, str, Span, bool]] = []  # (actor index, form, span, misspelt)
     for i, actor in enumerate(article.record.actors):
@@ -236,11 +245,13 @@ def _locate_forms(article: Article) -> None:
             (form, span, misspelt)
             for owner, form, span, misspelt in found
             if owner == i
-            and not any(
-                other != i and o.begin <= span.begin and span.end <= o.end and (o.end - o.begin) > (span.end - span.begin)
-                for other, _, o, _ in found
-            )
+            and not any(_inside(span, longer) for _, _, longer, _ in found)
         ]
+
+
+def _inside(span: Span, longer: Span) -> bool:
+    """Whether `span` lies within `longer` and is shorter than it."""
+    return longer.begin <= span.begin and span.end <= longer.end and longer.end - longer.begin > span.end - span.begin
 
 
 def _occurrences(text: str, words: str) -> list[int]:

@@ -29,6 +29,7 @@ _FOLDERS = {
     "person": "person",
     "country": "country",
     "group": "group",
+    "place": "place",
 }
 
 

@@ -16,13 +16,14 @@ from kg.vocab import FOAF, GAF, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKO
 __all__ = ["map_article", "camel"]
 
 ACTOR_CLASSES: dict[ActorKind, tuple[URIRef, ...]] = {
-    ActorKind.person: (SCHEMA.Person,),
-    ActorKind.country: (SCHEMA.Country, SEM.Place),
-    ActorKind.organization: (SCHEMA.Organization, ORG.Organization),
-    ActorKind.government: (SCHEMA.GovernmentOrganization, SCHEMA.Organization, ORG.Organization),
-    ActorKind.news_outlet: (SCHEMA.NewsMediaOrganization, SCHEMA.Organization, ORG.Organization),
-    ActorKind.research_organization: (SCHEMA.ResearchOrganization, SCHEMA.Organization, ORG.Organization),
-    ActorKind.group: (KGO.UnnamedGroup, FOAF.Group),
+    ActorKind.person: (SCHEMA.Person, SEM.Actor),
+    ActorKind.country: (SCHEMA.Country, SEM.Place, SEM.Actor),
+    ActorKind.organization: (SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.government: (SCHEMA.GovernmentOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.news_outlet: (SCHEMA.NewsMediaOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.research_organization: (SCHEMA.ResearchOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.group: (KGO.UnnamedGroup, FOAF.Group, SEM.Actor),
+    ActorKind.place: (SCHEMA.Place, SEM.Place),
 }
 
 STATUS = {
@@ -148,7 +149,7 @@ class _Mapper:
 
     def map_actor(self, actor: Actor) -> None:
         iri = self.actor_iri(actor.id)
-        for cls in (*ACTOR_CLASSES[actor.kind], SEM.Actor):
+        for cls in ACTOR_CLASSES[actor.kind]:
             self.add(iri, RDF.type, cls)
         self.add(iri, RDFS.label, Literal(actor.name))
         self.add(iri, SCHEMA.name, Literal(actor.name))

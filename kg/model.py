@@ -123,6 +123,7 @@ class ActorKind(str, Enum):
     news_outlet = "news-outlet"
     research_organization = "research-organization"
     group = "group"
+    place = "place"
 
 
 class EventKind(str, Enum):
@@ -211,7 +212,10 @@ class Relation(Strict):
 
 
 class Actor(Strict):
-    """A person, country, organisation, news outlet or unnamed group the article speaks of."""
+    """A person, country, organisation, news outlet, unnamed group or place the article speaks of.
+
+    A place (a city, a region) is not an actor: it is only where things happen.
+    """
 
     id: Id
     kind: ActorKind

@@ -156,7 +156,16 @@ def _parse_record(data: dict, lines: dict[FieldPath, int], path: Path) -> Record
         return Record.model_validate(data)
     except ValidationError as error:
         errors = [(e, _data_path(data, e["loc"])) for e in error.errors()]
-        first, where = min(errors, key=lambda pair: (line_of(lines, pair[1]), -len(pair[1])))
+        # The first error in the file; within one mapping, a misspelt key before the missing one
+        # it explains.
+        first, where = min(
+            errors,
+            key=lambda pair: (
+                line_of(lines, pair[1][:-1]),
+                pair[0]["type"] != "extra_forbidden",
+                line_of(lines, pair[1]),
+            ),
+        )
         raise InputError(
             _explain(first, data, where), path=path, line=line_of(lines, where), field=field_name(where)
         ) from None
