@@ -9,7 +9,7 @@ groups belong to their article, so the article's name is part of their IRI.
 >>> str(iris.mention(10, 17))
 'https://kg.example.org/article/000_ce469ea1af2cc5a4#char=10,17'
 >>> slug("Flouting Covid rules (Ministry’s “directive”)")
-'flouting-covid-rules-ministry-s-directive'
+'flouting-covid-rules-ministrys-directive'
 """
 
 from __future__ import annotations

@@ -432,10 +432,11 @@ class Record(Strict):
 def record_json_schema() -> str:
     """The JSON Schema of a record, as shipped in kg/data/record.schema.json."""
     schema = Record.model_json_schema()
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://kg.example.org/schema/record.schema.json",
-        "title": "kg article record",
-        **schema,
-    }
+    schema.update(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://kg.example.org/schema/record.schema.json",
+            "title": "kg article record",
+        }
+    )
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

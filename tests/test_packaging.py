@@ -1,0 +1,55 @@
+"""A plain (non-editable) wheel carries the shapes, the queries and the ontology."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(folder), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    (path,) = folder.glob("kg-*.whl")
+    return path
+
+
+def test_the_wheel_ships_shapes_queries_ontology_and_schema(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "kg/data/ontology.ttl" in names
+    assert "kg/data/record.schema.json" in names
+    shapes = {n for n in names if n.startswith("kg/shapes/") and n.endswith(".ttl")}
+    assert shapes == {f"kg/shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")}
+    queries = {n for n in names if n.startswith("kg/queries/")}
+    assert queries == {f"kg/queries/{p.name}" for p in (ROOT / "queries").iterdir() if p.is_file()}
+
+
+def test_the_installed_wheel_builds_from_any_folder(wheel: Path, tmp_path: Path):
+    target = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import kg, sys; from kg.cli import main; print(kg.__file__, file=sys.stderr); main()",
+         "build", "--seeds", str(SEEDS), "--out", "out"],
+        cwd=elsewhere, env=env, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert str(target) in done.stderr, "kg was not imported from the installed wheel"
+    assert (elsewhere / "out" / "kg.trig").is_file()
