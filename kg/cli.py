@@ -79,9 +79,10 @@ def build(seeds: Path, out: Path, base: str | None) -> None:
         f"{result.statements} statements"
         + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else "")
     )
-    click.echo(f"Wrote {len(result.files)} files to {out}/: " + ", ".join(
-        str(p.relative_to(result.out.resolve())) for p in result.files if p.parent == result.out.resolve()
-    ))
+    folder = result.out.resolve()
+    top = [p.name for p in result.files if p.parent == folder]
+    nested = sorted({p.relative_to(folder).parts[0] + "/" for p in result.files if p.parent != folder})
+    click.echo(f"Wrote {out}/: " + ", ".join(top + nested))
 
 
 @main.command()
