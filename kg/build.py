@@ -18,7 +18,7 @@ from kg.mapper import map_article
 from kg.read import Article, find_records, read_article
 from kg.resolve import resolve_times
 from kg.resources import data_file, shipped_dir
-from kg.vocab import RDF, SCHEMA, SEM, new_graph
+from kg.vocab import RDF, SCHEMA, SEM, merged, new_graph
 from kg.write import write_outputs
 
 __all__ = ["BuildResult", "build", "prepare_article", "load_ontology"]
@@ -77,24 +77,18 @@ def build(
     _check_shared_actors(articles)
     shapes_folder = shipped_dir("shapes")
     shapes = load_shapes(shapes_folder)
-    metadata = describe(articles, graphs, base, _digest_folder(shapes_folder))
-    union = new_graph()
-    for graph in graphs + [metadata]:
-        for triple in graph:
-            union.add(triple)
+    content = merged(graphs)
+    metadata = describe(articles, graphs, content, base, _digest_folder(shapes_folder))
+    union = merged([content, metadata])
     say(f"checking {len(union)} triples against the shapes")
     warnings = check_graph(union, shapes)
-    files = write_outputs(graphs, metadata, load_ontology(), out)
-    article_union = new_graph()
-    for graph in graphs:
-        for triple in graph:
-            article_union.add(triple)
+    files = write_outputs(graphs, metadata, union, load_ontology(), out)
     return BuildResult(
         articles=len(articles),
         triples=len(union),
-        actors=len(set(article_union.subjects(RDF.type, SEM.Actor))),
-        events=len(set(article_union.subjects(RDF.type, SEM.Event))),
-        statements=len(set(article_union.subjects(RDF.type, SCHEMA.Claim))),
+        actors=len(set(content.subjects(RDF.type, SEM.Actor))),
+        events=len(set(content.subjects(RDF.type, SEM.Event))),
+        statements=len(set(content.subjects(RDF.type, SCHEMA.Claim))),
         out=out,
         files=files,
         graphs=graphs + [metadata],

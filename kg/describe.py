@@ -34,16 +34,15 @@ DISTRIBUTIONS = (
 )
 
 
-def describe(articles: list[Article], graphs: list[Graph], base: str, shapes_digest: str) -> Graph:
-    """The metadata graph: the dataset, one subset per article graph, its files, and the build."""
+def describe(articles: list[Article], graphs: list[Graph], union: Graph, base: str, shapes_digest: str) -> Graph:
+    """The metadata graph: the dataset, one subset per article graph, its files, and the build.
+
+    `union` is the article graphs merged.
+    """
     iris = DatasetIris(base)
     graph = new_graph(identifier=iris.metadata_graph())
     dataset, build = iris.dataset(), iris.build()
     add = graph.add
-    union = Graph()
-    for article_graph in graphs:
-        for triple in article_graph:
-            union.add(triple)
     for cls in (VOID.Dataset, DCAT.Dataset):
         add((dataset, RDF.type, cls))
     add((dataset, RDFS.label, Literal("kg: news articles as linked data")))

@@ -8,7 +8,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TI
 __all__ = [
     "SCHEMA", "SEM", "ORG", "TIME", "PROV", "GAF", "NIF", "SKOS", "DCTERMS", "VOID", "DCAT",
     "RDF", "RDFS", "OWL", "XSD", "FOAF", "KGO", "WD", "PREFIXES", "bind_prefixes", "new_graph",
-    "new_dataset",
+    "new_dataset", "merged",
 ]
 
 SCHEMA = Namespace("https://schema.org/")
@@ -60,3 +60,11 @@ def new_dataset() -> Dataset:
     dataset.namespace_manager.bind_namespaces = "none"
     bind_prefixes(dataset)
     return dataset
+
+
+def merged(graphs) -> Graph:
+    """One graph holding the triples of all `graphs`."""
+    union = new_graph()
+    for graph in graphs:
+        union += graph
+    return union

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kg.vocab import PREFIXES, new_dataset, new_graph
+from kg.vocab import PREFIXES, new_dataset
 
 __all__ = ["write_outputs", "jsonld_context", "OUTPUT_FILES"]
 
@@ -57,17 +57,16 @@ def jsonld_context() -> dict:
     return {"@context": context}
 
 
-def write_outputs(graphs: list[Graph], metadata: Graph, ontology: Graph, out: Path) -> list[Path]:
-    """Write every output file into `out`, replacing it only when all were written."""
+def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Graph, out: Path) -> list[Path]:
+    """Write every output file into `out`, replacing it only when all were written.
+
+    `graphs` are the article graphs, `union` them and the metadata graph merged.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         dataset = _dataset(graphs + [metadata])
-        union = new_graph()
-        for graph in graphs + [metadata]:
-            for triple in graph:
-                union.add(triple)
         _write(staging / "kg.ttl", union.serialize(format="turtle"))
         _write(staging / "kg.trig", dataset.serialize(format="trig"))
         _write(staging / "kg.nq", _sorted_lines(dataset.serialize(format="nquads")))
