@@ -91,3 +91,27 @@ def schema() -> None:
     from kg.model import record_json_schema
 
     click.echo(record_json_schema(), nl=False)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A value for one of the query's parameters.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+              help="table for people; csv, tsv or SPARQL 1.1 JSON results for programs.")
+@click.option("--list", "show_list", is_flag=True, help="List the bundled queries and the questions they answer.")
+@out_option
+@base_option
+def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool, out: Path, base: str | None) -> None:
+    """Answer QUERY (a bundled query's name, or a .rq file) on the dataset in OUT, built if missing."""
+    from kg import query as querying
+    from kg.results import format_results
+
+    if show_list:
+        click.echo(querying.format_list(querying.list_queries()), nl=False)
+        return
+    if not query:
+        raise click.UsageError("give a query's name or a .rq file, or --list to see the bundled queries")
+    loaded = querying.load_query(query)
+    bindings = querying.bind_params(loaded, querying.parse_params(params))
+    dataset = querying.open_dataset(out, base=base, progress=_say)
+    click.echo(format_results(dataset.execute(loaded, bindings), fmt), nl=False)

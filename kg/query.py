@@ -1,0 +1,366 @@
+"""`kg query`: the bundled SPARQL queries, their parameters, and running them on a dataset.
+
+Three steps, kept apart so that a remote endpoint can replace the embedded store:
+
+1. `load_query` reads a query file and its header (question, parameters, examples);
+   `bind_params` turns `--param key=value` strings into typed RDF terms, checking every one.
+2. an executor runs the query with those bindings: `LocalDataset` (pyoxigraph, in-process,
+   bindings passed as substitutions, the graphs' merge as default graph) or any object with the same `execute` method, such as a
+   remote endpoint sending `with_values(query.text, bindings)`.
+3. `kg.results.format_results` prints the `Results` the same way whatever answered.
+
+Queries are written against the default graph, which is the merge of the dataset's graphs.
+
+>>> query = load_query("evidence")
+>>> query.question
+'Where does the article mention a resource: the exact words and their character offsets?'
+>>> [(p.name, p.kind, p.optional) for p in query.parameters]
+[('resource', 'IRI', False)]
+>>> bind_params(query, {"resource": "https://kg.example.org/person/hun-sen"})
+{'resource': Term(kind='uri', value='https://kg.example.org/person/hun-sen', datatype=None, lang=None)}
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+from kg.results import Results, Term
+from kg.resources import shipped_dir
+
+__all__ = [
+    "Parameter",
+    "QueryFile",
+    "Executor",
+    "LocalDataset",
+    "DATASET_FILE",
+    "list_queries",
+    "load_query",
+    "parse_params",
+    "bind_params",
+    "with_values",
+    "open_dataset",
+    "run_query",
+    "format_list",
+]
+
+# The dist/ file the embedded store loads: every graph of the dataset, one named graph each.
+DATASET_FILE = "kg.nq"
+
+PARAMETER_KINDS = ("IRI", "literal")
+
+_PARAM_LINE = re.compile(
+    r"^@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\S+)(?P<optional>\s+optional)?\s+(?P<text>.+)$"
+)
+_EXAMPLE_LINE = re.compile(r"^Example:\s*(?P<command>.+)$")
+_SYNTAX_POSITION = re.compile(r"\b(?P<line>\d+):(?P<column>\d+)\b")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A value the query needs: `?name` in its text, an IRI or a literal, maybe optional."""
+
+    name: str
+    kind: str
+    description: str
+    optional: bool = False
+
+    def usage(self) -> str:
+        """How to pass it on the command line: `--param resource=IRI`."""
+        text = f"--param {self.name}={self.kind}"
+        return f"[{text}]" if self.optional else text
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """A SPARQL query with what its header comment declares."""
+
+    name: str
+    display: str
+    text: str
+    question: str
+    parameters: tuple[Parameter, ...]
+    examples: tuple[dict[str, str], ...]
+
+    def parameter(self, name: str) -> Parameter | None:
+        """The declared parameter of this name, if any."""
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+class Executor(Protocol):
+    """Something that answers a query: the embedded store, or a remote SPARQL endpoint."""
+
+    def execute(self, query: QueryFile, bindings: Mapping[str, Term]) -> Results:
+        """Run `query` with its parameters bound to `bindings`; raise InputError if it is bad."""
+        ...
+
+
+# Query files -----------------------------------------------------------------------------------
+
+
+def list_queries() -> list[QueryFile]:
+    """The bundled queries, by name."""
+    folder = shipped_dir("queries")
+    return [_read(path, path.stem, f"{path.stem}.rq") for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem)]
+
+
+def load_query(name_or_path: str | Path) -> QueryFile:
+    """A bundled query by name (`evidence`), or a user's own query file (`my.rq`)."""
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or text.endswith(".rq") or "/" in text or "\\" in text:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise InputError("no such query file", path=path)
+        return _read(path, path.stem, str(path))
+    path = shipped_dir("queries") / f"{text}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", text) or not path.is_file():
+        raise InputError("no bundled query of this name; `kg query --list` shows them", path=f"{text}.rq")
+    return _read(path, text, path.name)
+
+
+def _read(path: Path, name: str, display: str) -> QueryFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read the query: {error}", path=display) from None
+    question, parameters, examples = _parse_header(text, display)
+    return QueryFile(name, display, text, question, parameters, examples)
+
+
+def _parse_header(text: str, display: str) -> tuple[str, tuple[Parameter, ...], tuple[dict[str, str], ...]]:
+    """The leading comment: the question first, then `@param` and `Example:` lines."""
+    question_lines: list[str] = []
+    parameters: list[Parameter] = []
+    examples: list[dict[str, str]] = []
+    question_done = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if not line.startswith("#"):
+            break
+        body = line.lstrip("#").strip()
+        if param := _PARAM_LINE.match(body):
+            if param["kind"] not in PARAMETER_KINDS:
+                raise InputError(
+                    f"parameter {param['name']!r} has type {param['kind']!r}; use IRI or literal",
+                    path=display, line=number,
+                )
+            parameters.append(Parameter(param["name"], param["kind"], param["text"].strip(), bool(param["optional"])))
+            question_done = True
+        elif example := _EXAMPLE_LINE.match(body):
+            examples.append(_example_params(example["command"], display, number))
+            question_done = True
+        elif body.startswith("@param"):
+            raise InputError("expected `# @param NAME IRI|literal [optional] DESCRIPTION`", path=display, line=number)
+        elif not body:
+            question_done = question_done or bool(question_lines)
+        elif not question_done:
+            question_lines.append(body)
+    return " ".join(question_lines), tuple(parameters), tuple(examples)
+
+
+def _example_params(command: str, display: str, line: int) -> dict[str, str]:
+    """The `--param` values of an example command line."""
+    words = shlex.split(command)
+    values = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--param"]
+    return parse_params(values, where=(display, line))
+
+
+# Parameters ------------------------------------------------------------------------------------
+
+
+def parse_params(items: Iterable[str], where: tuple[str, int] | None = None) -> dict[str, str]:
+    """`["key=value", ...]` as a dict; the value is everything after the first `=`, as typed."""
+    params: dict[str, str] = {}
+    path, line = where or (None, None)
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"expected KEY=VALUE, got {item!r}", path=path, line=line, field="--param")
+        if key in params:
+            raise InputError(f"{key!r} is given twice", path=path, line=line, field="--param")
+        params[key] = value
+    return params
+
+
+def bind_params(query: QueryFile, params: Mapping[str, str]) -> dict[str, Term]:
+    """Each parameter as a typed RDF term, after checking none is unknown, missing or malformed."""
+    for key in params:
+        if query.parameter(key) is None:
+            takes = ", ".join(p.usage() for p in query.parameters)
+            raise InputError(
+                f"the query has no parameter {key!r}; "
+                + (f"it takes {takes}" if takes else "it declares none (`# @param NAME IRI|literal DESCRIPTION`)"),
+                path=query.display,
+            )
+    bindings: dict[str, Term] = {}
+    for parameter in query.parameters:
+        if parameter.name not in params:
+            if not parameter.optional:
+                raise InputError(
+                    f"parameter {parameter.name!r} is missing: give {parameter.usage()} ({parameter.description})",
+                    path=query.display,
+                )
+            continue
+        bindings[parameter.name] = _term(query, parameter, params[parameter.name])
+    return bindings
+
+
+def _term(query: QueryFile, parameter: Parameter, value: str) -> Term:
+    """The value as a term of the parameter's type; never as SPARQL text."""
+    if parameter.kind == "literal":
+        return Term.literal(value)
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        raise InputError(
+            f"parameter {parameter.name!r}: {value!r} is not an absolute IRI ({error})", path=query.display
+        ) from None
+    return Term.iri(value)
+
+
+def with_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """The query with its bindings as a trailing VALUES clause, for engines without substitution.
+
+    Each value is written by `Term.n3` from a checked term (IRIs validated, literals escaped), so
+    no part of a value can end the clause; parameters must be bound in the query's required part.
+    """
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    return f"{text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+# Execution -------------------------------------------------------------------------------------
+
+
+class LocalDataset:
+    """The dataset in an embedded pyoxigraph store, queried on the merge of its graphs.
+
+    The merge is kept as the store's default graph, a set: pyoxigraph's union-of-graphs mode (like
+    Virtuoso's) returns a triple once per graph that holds it, which inflates counts and multiplies
+    the rows a query joins through before DISTINCT removes them.
+    """
+
+    def __init__(self, store: ox.Store, *, union_default_graph: bool = False) -> None:
+        self.store = store
+        self.union_default_graph = union_default_graph
+
+    @classmethod
+    def from_files(cls, *paths: Path) -> LocalDataset:
+        """A store holding these files (format from the extension), their graphs merged as default."""
+        store = ox.Store()
+        for path in paths:
+            try:
+                store.load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
+            except (OSError, SyntaxError, ValueError) as error:
+                raise InputError(f"cannot load the dataset: {error}", path=path) from None
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return cls(store)
+
+    def execute(self, query: QueryFile, bindings: Mapping[str, Term]) -> Results:
+        """Run the query in-process; its parameters are substituted as terms, never as text."""
+        substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in bindings.items()}
+        try:
+            answer = self.store.query(
+                query.text, use_default_graph_as_union=self.union_default_graph, substitutions=substitutions
+            )
+        except SyntaxError as error:
+            raise _syntax_error(query, str(error)) from None
+        except RuntimeError as error:
+            # Substitution (SEP-0007) replaces a selected variable, so a parameter must be selected.
+            raise InputError(f"{error}; a parameter must be a variable the query selects", path=query.display) from None
+        except OSError as error:
+            raise InputError(f"the query failed: {error}", path=query.display) from None
+        if not isinstance(answer, ox.QuerySolutions):
+            raise InputError("only SELECT queries can be run by kg query", path=query.display)
+        variables = tuple(variable.value for variable in answer.variables)
+        try:
+            rows = tuple(tuple(_from_oxigraph(query, solution[v]) for v in variables) for solution in answer)
+        except OSError as error:
+            raise InputError(f"the query failed: {error}", path=query.display) from None
+        return Results(variables, rows)
+
+
+def _syntax_error(query: QueryFile, message: str) -> InputError:
+    position = _SYNTAX_POSITION.search(message)
+    line = int(position["line"]) if position else None
+    return InputError(f"SPARQL syntax error: {message}", path=query.display, line=line)
+
+
+def _to_oxigraph(term: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    if term.datatype:
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term.value)
+
+
+def _from_oxigraph(query: QueryFile, term) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term.iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term.bnode(term.value)
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    raise InputError("the query returns an RDF-star triple, which kg query cannot show", path=query.display)
+
+
+def open_dataset(
+    out: Path = Path("dist"),
+    *,
+    seeds: Path = Path("seeds"),
+    base: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LocalDataset:
+    """The built dataset in `out`, loaded in-process; built from `seeds` first if `out` is missing."""
+    if not out.exists():
+        from kg.build import build
+        from kg.iris import DEFAULT_BASE
+
+        if progress:
+            progress(f"{out}/ is missing: building it from {seeds}/")
+        build(seeds, out, base or DEFAULT_BASE, progress=progress)
+    data = out / DATASET_FILE
+    if not data.is_file():
+        raise InputError(f"the built dataset has no {DATASET_FILE}; run `kg build`", path=out)
+    return LocalDataset.from_files(data)
+
+
+def run_query(
+    query: QueryFile | str | Path,
+    params: Mapping[str, str] | None = None,
+    dataset: Executor | None = None,
+) -> Results:
+    """Answer a query (a QueryFile, a bundled name or a file) with `params` on `dataset` (default dist/)."""
+    if not isinstance(query, QueryFile):
+        query = load_query(query)
+    bindings = bind_params(query, params or {})
+    return (dataset or open_dataset()).execute(query, bindings)
+
+
+def format_list(queries: Iterable[QueryFile]) -> str:
+    """The bundled queries for `kg query --list`: name, question, and the parameters each takes."""
+    queries = list(queries)
+    width = max((len(q.name) for q in queries), default=0)
+    lines = []
+    for query in queries:
+        lines.append(f"{query.name.ljust(width)}  {query.question}")
+        for parameter in query.parameters:
+            lines.append(f"{'':{width}}    {parameter.usage()}  {parameter.description}")
+    return "\n".join(lines) + "\n"
