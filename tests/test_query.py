@@ -1,0 +1,108 @@
+"""The bundled queries: their headers, and their answers on the seeds against the expected files."""
+
+from __future__ import annotations
+
+import re
+import pyoxigraph as ox
+import pytest
+
+import kg.query
+from conftest import SEEDS
+from kg.query import LocalDataset, QueryFile, list_queries
+from regenerate_expected import EXPECTED, answer, examples, expected_path
+
+EXAMPLES = examples()
+EXAMPLE_IDS = [f"{query.name}-{number}" for query, number, _ in EXAMPLES]
+QUERIES = list_queries()
+
+# The one query about graphs may use GRAPH; every other query reads the merged default graph.
+GRAPH_QUERIES = {"graphs"}
+
+
+@pytest.fixture(scope="session")
+def seed_dataset(built_seed) -> LocalDataset:
+    return LocalDataset.from_files(built_seed.out / "kg.nq")
+
+
+def _code(query: QueryFile) -> str:
+    """The query without its comments (a `#` inside an IRI is not a comment)."""
+    return re.sub(r"(?m)^\s*#.*$|\s#\s.*$", "", query.text)
+
+
+def test_at_least_fifteen_questions_are_bundled():
+    assert len(QUERIES) >= 15, [q.name for q in QUERIES]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_bundled_query_states_its_question_and_an_example(query: QueryFile):
+    assert query.question.endswith("?"), query.question
+    assert query.examples, f"{query.name}.rq has no `# Example:` line"
+    assert f"kg query {query.name}" in query.text
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_bundled_query_orders_its_rows(query: QueryFile):
+    assert re.search(r"\bORDER\s+BY\b", _code(query), re.IGNORECASE), f"{query.name}.rq has no ORDER BY"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_bundled_query_uses_each_declared_parameter(query: QueryFile):
+    for parameter in query.parameters:
+        assert re.search(rf"\?{parameter.name}\b", _code(query)), f"?{parameter.name} is not in {query.name}.rq"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_only_the_query_about_graphs_names_graphs(query: QueryFile):
+    uses_graph = bool(re.search(r"\b(GRAPH|FROM)\b", _code(query)))
+    assert uses_graph == (query.name in GRAPH_QUERIES), query.name
+
+
+@pytest.mark.parametrize(("query", "number", "params"), EXAMPLES, ids=EXAMPLE_IDS)
+def test_bundled_query_answers_the_seed_as_expected(seed_dataset, query, number, params):
+    path = expected_path(query, number)
+    assert path.exists(), f"{path.name} is missing: run python tests/regenerate_expected.py"
+    expected = path.read_text(encoding="utf-8")
+    assert answer(seed_dataset, query, params) == expected, (
+        f"{query.name} example {number} no longer answers as {path.name} says; if the data changed on "
+        "purpose, run python tests/regenerate_expected.py and check the new answer against the article"
+    )
+
+
+@pytest.mark.parametrize(("query", "number", "params"), EXAMPLES, ids=EXAMPLE_IDS)
+def test_bundled_query_answers_something(seed_dataset, query, number, params):
+    assert len(seed_dataset.execute(query, kg.query.bind_params(query, params))) > 0
+
+
+@pytest.mark.parametrize(("query", "number", "params"), EXAMPLES, ids=EXAMPLE_IDS)
+def test_bundled_query_has_no_duplicate_rows(seed_dataset, query, number, params):
+    rows = seed_dataset.execute(query, kg.query.bind_params(query, params)).rows
+    assert len(rows) == len(set(rows))
+
+
+def test_every_expected_file_belongs_to_an_example():
+    kept = {path.name for path in EXPECTED.glob("*.tsv")}
+    made = {expected_path(query, number).name for query, number, _ in EXAMPLES}
+    assert kept == made
+
+
+# Counting triples per named graph changes when a graph is copied, as it should.
+MERGE_EXAMPLES = [(q, n, p) for q, n, p in EXAMPLES if q.name not in GRAPH_QUERIES]
+
+
+@pytest.mark.parametrize(("query", "number", "params"), MERGE_EXAMPLES,
+                         ids=[f"{q.name}-{n}" for q, n, _ in MERGE_EXAMPLES])
+def test_answers_do_not_change_when_shared_triples_are_in_two_graphs(built_seed, seed_dataset, query, number, params):
+    """A store whose union of graphs keeps a copy per graph (pyoxigraph's, Virtuoso's) answers the same.
+
+    Actors, posts and charges are shared by the articles that mention them, so their triples are
+    copied into a second graph; the queries must not count or list them twice.
+    """
+    store = ox.Store()
+    store.load(path=str(built_seed.out / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+    copy = ox.NamedNode("https://kg.example.org/graph/copy")
+    articles = [record.stem for record in SEEDS.glob("*.yaml")]
+    shared = [q for q in store if not any(article in q.subject.value for article in articles)]
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, copy) for q in shared)
+    bindings = kg.query.bind_params(query, params)
+    union = LocalDataset(store, union_default_graph=True)
+    assert union.execute(query, bindings) == seed_dataset.execute(query, bindings)
