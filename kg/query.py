@@ -4,9 +4,9 @@ Three steps, kept apart so that a remote endpoint can replace the embedded store
 
 1. `load_query` reads a query file and its header (question, parameters, examples);
    `bind_params` turns `--param key=value` strings into typed RDF terms, checking every one.
-2. an executor runs the query with those bindings: `LocalDataset` (pyoxigraph, in-process,
-   bindings passed as substitutions, the graphs' merge as default graph) or any object with the same `execute` method, such as a
-   remote endpoint sending `with_values(query.text, bindings)`.
+2. an executor runs the query with those bindings: `LocalDataset` (pyoxigraph, in-process, the
+   graphs' merge as default graph, bindings passed as substitutions) or any object with the same
+   `execute` method, such as a remote endpoint sending `with_values(query.text, bindings)`.
 3. `kg.results.format_results` prints the `Results` the same way whatever answered.
 
 Queries are written against the default graph, which is the merge of the dataset's graphs.
@@ -108,7 +108,8 @@ class Executor(Protocol):
 def list_queries() -> list[QueryFile]:
     """The bundled queries, by name."""
     folder = shipped_dir("queries")
-    return [_read(path, path.stem, f"{path.stem}.rq") for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem)]
+    paths = sorted(folder.glob("*.rq"), key=lambda path: path.stem)
+    return [_read(path, path.stem, f"{path.stem}.rq") for path in paths]
 
 
 def load_query(name_or_path: str | Path) -> QueryFile:
@@ -169,7 +170,10 @@ def _parse_header(text: str, display: str) -> tuple[str, tuple[Parameter, ...], 
 
 def _example_params(command: str, display: str, line: int) -> dict[str, str]:
     """The `--param` values of an example command line."""
-    words = shlex.split(command)
+    try:
+        words = shlex.split(command)
+    except ValueError as error:
+        raise InputError(f"cannot read the example: {error}", path=display, line=line) from None
     values = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--param"]
     return parse_params(values, where=(display, line))
 

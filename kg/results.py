@@ -227,5 +227,6 @@ def format_results(results: Results, fmt: str = "table") -> str:
     try:
         formatter = _FORMATTERS[fmt]
     except KeyError:
-        raise InputError(f"unknown results format {fmt!r}; choose one of {', '.join(FORMATS)}", field="--format") from None
+        choices = ", ".join(FORMATS)
+        raise InputError(f"unknown results format {fmt!r}; choose one of {choices}", field="--format") from None
     return formatter(results)

@@ -48,7 +48,8 @@ def engines(built_seed) -> dict[str, object]:
 def echo(tmp_path: Path) -> Path:
     """A user's query that returns its parameter as it was bound."""
     path = tmp_path / "echo.rq"
-    path.write_text("# What value was bound?\n# @param text literal any text\nSELECT ?text WHERE { }\n", encoding="utf-8")
+    path.write_text("# What value was bound?\n# @param text literal any text\nSELECT ?text WHERE { }\n",
+                    encoding="utf-8")
     return path
 
 
