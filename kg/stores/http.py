@@ -1,0 +1,263 @@
+"""HTTP to a store: timeouts, retries with backoff, authentication, and one-line errors.
+
+Graph Store requests go through requests; SPARQL queries and updates through SPARQLWrapper,
+opened with kg's own urllib opener so that credentials stay in this connection instead of
+the process-wide opener that SPARQLWrapper installs for digest authentication.
+"""
+
+from __future__ import annotations
+
+import html
+import http.client
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+from SPARQLWrapper import SPARQLWrapper
+
+from kg.errors import StoreError
+from kg.stores.credentials import PASSWORD_VARIABLE, USER_VARIABLE, Credentials
+from kg.stores.endpoints import public_url
+
+__all__ = ["Connection", "StoreAnswerError", "RETRY_STATUSES"]
+
+T = TypeVar("T")
+
+# Worth another try: the store is starting, overloaded, or behind a proxy that lost it.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_CONNECT_TIMEOUT = 10.0
+
+
+class StoreAnswerError(StoreError):
+    """The store answered, with an HTTP error status (kept in `status`)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Failure(Exception):
+    """An answer or a connection problem, before the retry policy decides what it means."""
+
+    def __init__(self, status: int | None, reason: str, detail: str = "", challenge: str = "") -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.detail = detail
+        self.challenge = challenge
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is None or self.status in RETRY_STATUSES
+
+
+class _KgSPARQLWrapper(SPARQLWrapper):
+    """SPARQLWrapper whose requests go through the connection's opener and timeout."""
+
+    def __init__(self, endpoint: str, opener: urllib.request.OpenerDirector, timeout: float, **kwargs) -> None:
+        super().__init__(endpoint, **kwargs)
+        self._kg_opener = opener
+        self._kg_timeout = timeout
+
+    def _query(self):
+        # SPARQLWrapper builds the request (parameters, encoding, Accept); kg sends it.
+        return self._kg_opener.open(self._createRequest(), timeout=self._kg_timeout), self.returnFormat
+
+
+class Connection:
+    """How kg talks to one store: credentials, timeout, retries; every failure a StoreError."""
+
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        *,
+        timeout: float = 120.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.credentials = credentials
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self._sleep = sleep
+        self._session = requests.Session()
+        self._auth: AuthBase | None = None
+        self._openers: dict[str, urllib.request.OpenerDirector] = {}
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._session.close()
+
+    # -- requests (Graph Store Protocol, probes) ---------------------------------------------
+
+    def request(self, method: str, url: str, *, action: str, **kwargs) -> requests.Response:
+        """Send an HTTP request with retries; a 2xx answer, or StoreError naming the endpoint."""
+        return self._retry(url, action, lambda: self._send(method, url, **kwargs))
+
+    def headers_of(self, url: str) -> dict[str, str]:
+        """The headers of the answer to GET `url`, whatever its status (to recognise a store)."""
+
+        def attempt() -> dict[str, str]:
+            try:
+                response = self._session.get(url, timeout=(_CONNECT_TIMEOUT, self.timeout), allow_redirects=False)
+            except requests.RequestException as error:
+                raise _Failure(None, _connection_reason(error)) from None
+            if response.status_code in RETRY_STATUSES:
+                raise _Failure(response.status_code, response.reason or "", _detail(response.content, response.headers))
+            response.close()
+            return dict(response.headers)
+
+        return self._retry(url, "recognising the store", attempt)
+
+    def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", (_CONNECT_TIMEOUT, self.timeout))
+        try:
+            response = self._session.request(method, url, auth=self._auth, **kwargs)
+            if response.status_code == 401 and self.credentials and self._auth is None:
+                # The store's challenge says which scheme it wants (Virtuoso: digest).
+                self._auth = _auth_for(response.headers.get("WWW-Authenticate", ""), self.credentials)
+                response = self._session.request(method, url, auth=self._auth, **kwargs)
+        except requests.RequestException as error:
+            raise _Failure(None, _connection_reason(error)) from None
+        if response.status_code >= 400:
+            raise _Failure(
+                response.status_code,
+                response.reason or "",
+                _detail(response.content, response.headers),
+                response.headers.get("WWW-Authenticate", ""),
+            )
+        return response
+
+    # -- SPARQLWrapper (queries, updates) ----------------------------------------------------
+
+    def sparql(self, endpoint: str, *, update: bool = False) -> SPARQLWrapper:
+        """A SPARQLWrapper for `endpoint` that sends through this connection (call it with `run`)."""
+        opener = self._opener_for(endpoint)
+        if update:
+            return _KgSPARQLWrapper(endpoint, opener, self.timeout, updateEndpoint=endpoint)
+        return _KgSPARQLWrapper(endpoint, opener, self.timeout)
+
+    def run(self, endpoint: str, action: str, call: Callable[[], T]) -> T:
+        """Run `call` (which uses a SPARQLWrapper of this connection) with retries."""
+
+        def attempt() -> T:
+            try:
+                return call()
+            except urllib.error.HTTPError as error:
+                body = error.read() if error.fp is not None else b""
+                raise _Failure(error.code, str(error.reason), _detail(body, error.headers),
+                               (error.headers or {}).get("WWW-Authenticate", "")) from None
+            except urllib.error.URLError as error:
+                raise _Failure(None, _os_reason(error.reason)) from None
+            except (OSError, http.client.HTTPException) as error:
+                raise _Failure(None, _os_reason(error)) from None
+
+        return self._retry(endpoint, action, attempt)
+
+    def _opener_for(self, endpoint: str) -> urllib.request.OpenerDirector:
+        if endpoint not in self._openers:
+            handlers: list[urllib.request.BaseHandler] = []
+            if self.credentials:
+                passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                passwords.add_password(None, endpoint, self.credentials.user, self.credentials.password)
+                # urllib answers whichever challenge comes: digest first, then basic.
+                handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
+                             urllib.request.HTTPBasicAuthHandler(passwords)]
+            self._openers[endpoint] = urllib.request.build_opener(*handlers)
+        return self._openers[endpoint]
+
+    # -- the retry policy and the errors -----------------------------------------------------
+
+    def _retry(self, url: str, action: str, attempt: Callable[[], T]) -> T:
+        delay = self.backoff
+        for number in range(self.retries + 1):
+            try:
+                return attempt()
+            except _Failure as failure:
+                if not failure.retryable or number == self.retries:
+                    raise self._error(url, action, failure, number + 1) from None
+            self._sleep(delay)
+            delay = min(delay * 2, 30.0)
+        raise AssertionError("unreachable")
+
+    def _error(self, url: str, action: str, failure: _Failure, attempts: int) -> StoreError:
+        endpoint = public_url(url)
+        tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+        if failure.status is None:
+            message = f"cannot reach the store at {endpoint}: {failure.reason}{tries}"
+        elif failure.status == 401 and self.credentials:
+            message = (f"{endpoint} refused the credentials of user {self.credentials.user!r} "
+                       f"from {self.credentials.source} (HTTP 401)")
+        elif failure.status == 401:
+            host = urlsplit(url).hostname
+            message = (f"{endpoint} asks for credentials (HTTP 401): set {USER_VARIABLE} and "
+                       f"{PASSWORD_VARIABLE}, or add {host} to a netrc file")
+        else:
+            detail = f": {failure.detail}" if failure.detail else ""
+            message = f"{endpoint}: {action} failed with HTTP {failure.status} {failure.reason}{tries}{detail}"
+            if failure.status == 403 and not self.credentials:
+                message += f" (to act as a user with that right, set {USER_VARIABLE} and {PASSWORD_VARIABLE})"
+        if failure.status is None:
+            return StoreError(self._redact(message))
+        return StoreAnswerError(self._redact(message), failure.status)
+
+    def _redact(self, text: str) -> str:
+        """Defence in depth: a store that echoes a password does not get it printed."""
+        if self.credentials and self.credentials.password:
+            text = text.replace(self.credentials.password, "***")
+        return text
+
+
+def _auth_for(challenge: str, credentials: Credentials) -> AuthBase:
+    if challenge.strip().lower().startswith("digest"):
+        return HTTPDigestAuth(credentials.user, credentials.password)
+    return HTTPBasicAuth(credentials.user, credentials.password)
+
+
+def _connection_reason(error: requests.RequestException) -> str:
+    if isinstance(error, requests.Timeout):
+        return "no answer in time"
+    text = str(error)
+    for known, reason in (("Connection refused", "connection refused"),
+                          ("Name or service not known", "unknown host"),
+                          ("nodename nor servname", "unknown host"),
+                          ("RemoteDisconnected", "the connection was closed"),
+                          ("Connection reset", "the connection was reset"),
+                          ("Connection aborted", "the connection was closed"),
+                          ("Broken pipe", "the connection was closed")):
+        if known in text:
+            return reason
+    return type(error).__name__
+
+
+def _os_reason(reason: object) -> str:
+    if isinstance(reason, TimeoutError):
+        return "no answer in time"
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, (ConnectionResetError, http.client.RemoteDisconnected, BrokenPipeError)):
+        return "the connection was closed"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    return str(reason) or type(reason).__name__
+
+
+def _detail(body: bytes, headers) -> str:
+    """The first line of what the store said, from plain text or HTML, at most 300 characters."""
+    text = body[:20_000].decode("utf-8", "replace")
+    content_type = (headers or {}).get("Content-Type", "") or ""
+    if "html" in content_type or text.lstrip().startswith("<"):
+        inner = re.search(r"<xmp>(.*?)</xmp>", text, re.S) or re.search(r"<body[^>]*>(.*?)</body>", text, re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", inner.group(1) if inner else text))
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line if len(line) <= 300 else line[:297] + "..."
+    return ""

@@ -1,0 +1,261 @@
+"""`kg load`: replace each named graph of the built dataset in a store, then verify the store.
+
+Each graph is replaced whole, by a Graph Store PUT or by DROP then INSERT DATA, so a load can be
+repeated or rerun after a failure and the store ends with exactly the graphs of dist/.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import InputError, StoreError
+from kg.stores.dataset import DatasetGraph, dataset_file, read_dataset
+from kg.stores.endpoints import public_url
+from kg.stores.http import StoreAnswerError
+from kg.stores.options import BATCH_SIZES, DEFAULT_BATCH_SIZE, METHODS, VERIFY_LEVELS
+from kg.stores.store import Store
+from kg.stores.verify import XSD, keys_of_lines, keys_of_ntriples
+
+__all__ = [
+    "LoadProgress", "LoadResult", "load", "load_dist", "verify_counts", "verify_graphs", "MAX_BATCH_BYTES",
+]
+
+# An INSERT DATA larger than this is split even below the batch size: long literals add up.
+MAX_BATCH_BYTES = 4_000_000
+# A store that finds a request too large answers one of these; kg then halves the batch.
+_TOO_LARGE = frozenset({400, 413})
+# Virtuoso 7.2 cannot compile these literals in INSERT DATA ("P2D"^^xsd:duration fails with
+# "SQ200: No column P2DD", xsd:time with "DT011"), but takes them built by STRDT in a WHERE.
+_BOUND_TYPES = tuple(f"^^<{XSD}{name}> ." for name in ("duration", "dayTimeDuration", "time"))
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """How far a load has got."""
+
+    graphs_done: int
+    graphs_total: int
+    triples_done: int
+    triples_total: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Triples sent per second so far."""
+        return self.triples_done / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        """One line for people: graphs, triples, rate."""
+        return (f"loaded {self.graphs_done}/{self.graphs_total} graphs, "
+                f"{self.triples_done:,}/{self.triples_total:,} triples, {self.rate:,.0f} triples/s")
+
+
+@dataclass
+class LoadResult:
+    """What a load sent and what the store was found to hold."""
+
+    store: str
+    method: str
+    graphs: int
+    triples: int
+    seconds: float
+    verified: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """Triples per second, from the first request to the last (verification excluded)."""
+        return self.triples / self.seconds if self.seconds > 0 else 0.0
+
+
+def load_dist(
+    store: Store,
+    dist: Path = Path("dist"),
+    *,
+    seeds: Path = Path("seeds"),
+    base: str | None = None,
+    say: Callable[[str], None] | None = None,
+    **options,
+) -> LoadResult:
+    """Load dist/kg.nq into `store` (building `seeds` into `dist` first, under `base`, if it is missing)."""
+
+    def build_first() -> None:
+        from kg.build import build
+        from kg.iris import DEFAULT_BASE
+
+        if say:
+            say(f"{dist}/ is missing: building it from {seeds}/")
+        build(seeds, dist, base or DEFAULT_BASE, progress=say)
+
+    return load(store, read_dataset(dataset_file(dist, build_first)), **options)
+
+
+def load(
+    store: Store,
+    graphs: list[DatasetGraph],
+    *,
+    method: str = "gsp",
+    verify: str = "count",
+    batch_size: int | None = None,
+    progress: Callable[[LoadProgress], None] | None = None,
+    progress_every: float = 1.0,
+) -> LoadResult:
+    """Replace each graph of `graphs` in `store`, in order, then verify (`count`, `full` or `none`).
+
+    `batch_size` is the number of triples per INSERT DATA (method `update`); by default it suits
+    the store, and a batch the store refuses is halved until it passes, down to one triple.
+    """
+    if batch_size is None:
+        batch_size = BATCH_SIZES.get(store.endpoints.store_type or "", DEFAULT_BATCH_SIZE)
+    if method not in METHODS:
+        raise InputError(f"unknown load method {method!r}; use one of {', '.join(METHODS)}", field="--method")
+    if verify not in VERIFY_LEVELS:
+        raise InputError(f"unknown verification {verify!r}; use one of {', '.join(VERIFY_LEVELS)}", field="--verify")
+    if batch_size < 1:
+        raise InputError("the batch size must be at least 1", field="--batch-size")
+    total = sum(len(graph) for graph in graphs)
+    tracker = _Tracker(len(graphs), total, progress, progress_every)
+    for graph in graphs:
+        if method == "gsp":
+            store.put_graph(graph.iri, graph.ntriples())
+            tracker.sent(len(graph))
+        else:
+            batch_size = _replace_by_update(store, graph, batch_size, tracker)
+        tracker.graph_done()
+    seconds = tracker.finish()
+    written = store.endpoints.graph_store if method == "gsp" else store.endpoints.update
+    result = LoadResult(public_url(written or store.endpoints.query), method, len(graphs), total, seconds, verify)
+    if verify != "none":
+        result.counts = verify_counts(store, graphs)
+    if verify == "full":
+        verify_graphs(store, graphs)
+    return result
+
+
+def verify_counts(store: Store, graphs: list[DatasetGraph]) -> dict[str, int]:
+    """The store's triple count per graph; StoreError unless each equals what was sent."""
+    counts = store.count_triples(graph.iri for graph in graphs)
+    wrong = [graph for graph in graphs if counts.get(graph.iri, 0) != len(graph)]
+    if wrong:
+        first = wrong[0]
+        others = f" ({len(wrong) - 1} other graph{'s' if len(wrong) > 2 else ''} differ too)" if len(wrong) > 1 else ""
+        raise StoreError(
+            f"{public_url(store.endpoints.query)} holds {counts.get(first.iri, 0):,} triples in graph "
+            f"<{first.iri}>, but {len(first):,} were sent{others}"
+        )
+    return counts
+
+
+def verify_graphs(store: Store, graphs: list[DatasetGraph]) -> None:
+    """StoreError unless each graph in the store equals, value for value, the graph sent."""
+    for graph in graphs:
+        held = keys_of_ntriples(store.get_graph(graph.iri))
+        sent = keys_of_lines(graph.lines)
+        if held == sent:
+            continue
+        missing = next((line for line in graph.lines if _line_key(line) not in held), None)
+        extra = len(held - sent)
+        where = public_url(store.endpoints.graph_store or store.endpoints.query)
+        detail = f"it lacks {len(sent - held):,} of the triples sent"
+        if missing:
+            detail += f", such as {missing}"
+        if extra:
+            detail += f", and holds {extra:,} triples not sent"
+        raise StoreError(f"{where}: graph <{graph.iri}> differs from what was sent: {detail}")
+
+
+def _line_key(line: str) -> tuple:
+    return next(iter(keys_of_lines([line])))
+
+
+def _replace_by_update(store: Store, graph: DatasetGraph, batch_size: int, tracker: _Tracker) -> int:
+    """DROP the graph then INSERT DATA in batches; returns the batch size that worked.
+
+    The drop travels with the first batch, so a graph that fits one batch is replaced in one
+    request, which stores run as one transaction.
+    """
+    term, lines = graph.term, graph.lines
+    action = f"replacing graph <{graph.iri}>"
+    start, first = 0, True
+    while first or start < len(lines):
+        chunk = _chunk(lines, start, batch_size)
+        text = " ;\n".join(([f"DROP SILENT GRAPH {term}"] if first else []) + _inserts(term, chunk))
+        try:
+            store.update(text, action=action)
+        except StoreAnswerError as error:
+            if error.status not in _TOO_LARGE or len(chunk) <= 1:
+                raise
+            batch_size = max(1, len(chunk) // 2)
+            continue
+        start += len(chunk)
+        first = False
+        tracker.sent(len(chunk))
+    return batch_size
+
+
+def _inserts(term: str, lines: list[str]) -> list[str]:
+    """INSERT DATA for the lines, and an INSERT ... WHERE for the literals Virtuoso needs built."""
+    plain = [line for line in lines if not line.endswith(_BOUND_TYPES)]
+    operations = ["INSERT DATA { GRAPH " + term + " {\n" + "\n".join(plain) + "\n} }"] if plain else []
+    bound = [line for line in lines if line.endswith(_BOUND_TYPES)]
+    if bound:
+        patterns, binds = [], []
+        for number, line in enumerate(bound):
+            triple = next(iter(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
+            value = triple.object
+            patterns.append(f"{triple.subject} {triple.predicate} ?v{number} .")
+            binds.append(f"BIND(STRDT({ox.Literal(value.value)}, {value.datatype}) AS ?v{number})")
+        operations.append(
+            "INSERT { GRAPH " + term + " {\n" + "\n".join(patterns) + "\n} } WHERE {\n" + "\n".join(binds) + "\n}"
+        )
+    return operations
+
+
+def _chunk(lines: list[str], start: int, batch_size: int) -> list[str]:
+    """Up to `batch_size` lines from `start`, fewer if they would pass MAX_BATCH_BYTES."""
+    end, size = start, 0
+    while end < len(lines) and end - start < batch_size:
+        size += len(lines[end]) + 1
+        if size > MAX_BATCH_BYTES and end > start:
+            break
+        end += 1
+    return lines[start:end]
+
+
+class _Tracker:
+    """Counts what was sent and reports it at most every `every` seconds, and at the end."""
+
+    def __init__(self, graphs: int, triples: int, report: Callable[[LoadProgress], None] | None, every: float):
+        self.graphs_total, self.triples_total = graphs, triples
+        self.graphs_done = self.triples_done = 0
+        self.report, self.every = report, every
+        self.start = time.perf_counter()
+        self.last_report = self.start
+
+    def sent(self, triples: int) -> None:
+        self.triples_done += triples
+        self._maybe_report()
+
+    def graph_done(self) -> None:
+        self.graphs_done += 1
+        self._maybe_report()
+
+    def finish(self) -> float:
+        seconds = time.perf_counter() - self.start
+        if self.report:
+            self.report(self._progress(seconds))
+        return seconds
+
+    def _maybe_report(self) -> None:
+        now = time.perf_counter()
+        if self.report and now - self.last_report >= self.every:
+            self.last_report = now
+            self.report(self._progress(now - self.start))
+
+    def _progress(self, seconds: float) -> LoadProgress:
+        return LoadProgress(self.graphs_done, self.graphs_total, self.triples_done, self.triples_total, seconds)

@@ -1,0 +1,102 @@
+"""Compare what a store holds with what was sent, by value.
+
+Stores rewrite literals into their own lexical form: Oxigraph writes "007"^^xsd:integer as "7",
+xsd:nonNegativeInteger as xsd:integer, "P0D" as "PT0S", and drops ^^xsd:string; Virtuoso writes
+doubles in another notation and keeps a duration of years and months as a number of months
+("P2Y" becomes "24") and one of days and hours as seconds ("P2D" becomes "172800.0"). So triples
+are compared through keys that are equal for equal values.
+
+>>> term_key(ox.Literal("P2D", datatype=ox.NamedNode(XSD + "duration"))) == \\
+...     term_key(ox.Literal("172800.0", datatype=ox.NamedNode(XSD + "duration")))
+True
+>>> term_key(ox.Literal("007", datatype=ox.NamedNode(XSD + "integer"))) == \\
+...     term_key(ox.Literal("7", datatype=ox.NamedNode(XSD + "nonNegativeInteger")))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+__all__ = ["XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING_TYPES = {XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_INTEGER_TYPES = {XSD + name for name in (
+    "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+    "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_FLOAT_TYPES = {XSD + "float", XSD + "double"}
+_DURATION = re.compile(
+    r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
+)
+
+
+def term_key(term) -> tuple:
+    """A key equal for terms of equal value: an IRI, a string, a number, or a typed value."""
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("blank", term.value)
+    if term.language:
+        return ("text", term.value, term.language.lower())
+    return _literal_key(term.value, term.datatype.value)
+
+
+@lru_cache(maxsize=65_536)
+def _literal_key(lexical: str, datatype: str) -> tuple:
+    if datatype in _STRING_TYPES:
+        return ("text", lexical, "")
+    text = lexical.strip()
+    try:
+        if datatype in _INTEGER_TYPES or datatype == XSD + "decimal":
+            return ("number", Decimal(text).normalize())
+        if datatype in _FLOAT_TYPES:
+            return ("float", float(text))
+        if datatype == XSD + "boolean":
+            return ("boolean", text in ("true", "1"))
+        if datatype == XSD + "duration":
+            return ("duration", *_duration(text))
+        if datatype == XSD + "dateTime":
+            return ("dateTime", datetime.fromisoformat(text))
+    except (ValueError, InvalidOperation):
+        pass
+    return ("typed", text, datatype)
+
+
+def _duration(text: str) -> tuple[Decimal, Decimal]:
+    """A duration as (months, seconds), from ISO 8601 or from Virtuoso's number."""
+    match = _DURATION.fullmatch(text)
+    if match and text not in ("P", "-P") and not text.endswith("T"):
+        sign, years, months, days, hours, minutes, seconds = match.groups()
+        total_months = int(years or 0) * 12 + int(months or 0)
+        total_seconds = (int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or 0) * 60
+                         + Decimal(seconds or 0))
+        factor = -1 if sign else 1
+        return Decimal(factor * total_months), (factor * total_seconds).normalize() + 0
+    # Virtuoso: an integer counts months, a decimal counts seconds.
+    number = Decimal(text)
+    if "." in text or "e" in text.lower():
+        return Decimal(0), number.normalize() + 0
+    return number, Decimal(0)
+
+
+def triple_key(triple: ox.Triple) -> tuple:
+    """The key of a triple: the keys of its three terms."""
+    return (term_key(triple.subject), term_key(triple.predicate), term_key(triple.object))
+
+
+def keys_of_ntriples(data: bytes | str) -> set[tuple]:
+    """The keys of every triple of an N-Triples document."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return {triple_key(triple) for triple in ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)}
+
+
+def keys_of_lines(lines: Iterable[str]) -> set[tuple]:
+    """The keys of N-Triples lines, as kg sends them."""
+    return keys_of_ntriples("\n".join(lines) + "\n")
