@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from kg.errors import KgError
+from kg.stores.endpoints import STORE_TYPES
+from kg.stores.options import DEFAULT_RETRIES, DEFAULT_TIMEOUT, METHODS, VERIFY_LEVELS
 
 __all__ = ["main"]
 
@@ -43,6 +45,22 @@ base_option = click.option(
     default=None,
     help="Base IRI of minted resources (env KG_BASE_IRI).",
 )
+
+
+def store_options(command):
+    """The options of every command that talks to a triple store: its type, timeout and retries."""
+    options = [
+        click.option("--store-type", type=click.Choice(STORE_TYPES), default=None,
+                     help="The store's endpoint layout; detected from its answers when not given."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+                     envvar="KG_STORE_TIMEOUT", help="Seconds to wait for each answer (env KG_STORE_TIMEOUT)."),
+        click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
+                     envvar="KG_STORE_RETRIES",
+                     help="Retries, with backoff, after a connection error or a 5xx answer (env KG_STORE_RETRIES)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,3 +133,39 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool,
     bindings = querying.bind_params(loaded, querying.parse_params(params))
     dataset = querying.open_dataset(out, base=base, progress=_say)
     click.echo(format_results(dataset.execute(loaded, bindings), fmt), nl=False)
+
+
+@main.command()
+@click.option("--store", "url", metavar="URL",
+              help="The store's base URL (http://127.0.0.1:7878 for an Oxigraph server) or one of its endpoints.")
+@click.option("--query-endpoint", metavar="URL", help="Its SPARQL query endpoint, if not where its layout says.")
+@click.option("--update-endpoint", metavar="URL", help="Its SPARQL update endpoint, likewise.")
+@click.option("--graph-store-endpoint", metavar="URL", help="Its Graph Store Protocol endpoint, likewise.")
+@click.option("--method", type=click.Choice(METHODS), default="gsp", show_default=True,
+              help="gsp: PUT each graph (Graph Store Protocol); update: DROP it, then INSERT DATA in batches.")
+@click.option("--verify", type=click.Choice(VERIFY_LEVELS), default="count", show_default=True,
+              help="Then compare each graph in the store with what was sent: its triple count, or every triple.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Triples per INSERT DATA with --method update [default: 250 for Virtuoso, else 10,000].")
+@click.option("--dist", "--out", "dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder of the built dataset (its kg.nq); built from seeds/ if missing.")
+@base_option
+@store_options
+def load(url: str | None, query_endpoint: str | None, update_endpoint: str | None, graph_store_endpoint: str | None,
+         method: str, verify: str, batch_size: int | None, dist: Path, base: str | None, store_type: str | None,
+         timeout: float, retries: int) -> None:
+    """Replace each named graph of the built dataset in a triple store, then verify the store.
+
+    Credentials come from KG_STORE_USER and KG_STORE_PASSWORD, or from a netrc file.
+    """
+    from kg.stores import Store, load_dist
+
+    with Store.connect(url, store_type=store_type, query=query_endpoint, update=update_endpoint,
+                       graph_store=graph_store_endpoint, timeout=timeout, retries=retries) as store:
+        result = load_dist(store, dist, base=base, say=_say, method=method, verify=verify, batch_size=batch_size,
+                           progress=lambda progress: _say(progress.line()))
+    click.echo(f"Loaded {result.graphs} graph{'s' if result.graphs != 1 else ''}, {result.triples:,} triples, "
+               f"into {result.store} by {method} in {result.seconds:.1f} s ({result.rate:,.0f} triples/s)")
+    if verify != "none":
+        click.echo("Verified: " + ("every graph holds exactly the triples sent (compared by value)" if verify == "full"
+                                   else "every graph holds as many triples as were sent"))
