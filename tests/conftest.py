@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# Real triple stores (Oxigraph, Virtuoso) started by fixtures: tests/stores/fixtures.py
+pytest_plugins = ["stores.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def built_seed(tmp_path_factory) -> BuildResult:

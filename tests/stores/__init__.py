@@ -1,0 +1,1 @@
+"""Real triple stores for the tests: servers started on loopback, probes, synthetic datasets."""

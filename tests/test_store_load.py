@@ -1,0 +1,156 @@
+"""`kg load` against real stores: the same tests for an Oxigraph server and for Virtuoso 7.
+
+What the store holds is checked with an independent probe (plain HTTP), not with kg's own
+verification; expected triples come from dist/kg.nq read with pyoxigraph.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from kg.errors import StoreError
+from kg.stores import Store, load, read_dataset
+from kg.stores.verify import triple_key
+from stores.probe import quads_by_graph
+from stores.synthetic import graph_iri, write_synthetic_dist
+
+pytestmark = pytest.mark.usefixtures("store_env")
+
+
+@pytest.fixture
+def seed(built_seed) -> tuple[Path, dict[str, list]]:
+    """The built seed dataset's folder and its triples per graph."""
+    return built_seed.out, quads_by_graph(built_seed.out / "kg.nq")
+
+
+def _one_error_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+class TestLoad:
+    """Loading, reloading, verification and failures, once per kind of store."""
+
+    def test_store_type_is_detected(self, store):
+        with Store.connect(store.url, credentials=None) as connected:
+            assert connected.endpoints.store_type == store.kind
+
+    def test_load_then_reload_leaves_each_graph_with_its_triples(self, store, seed, run_kg):
+        dist, expected = seed
+        store.probe.drop(*expected)
+        first = run_kg("load", "--store", store.url, "--dist", str(dist), env=store.env)
+        assert first.exit_code == 0, first.output
+        assert {graph: store.probe.count(graph) for graph in expected} == {g: len(t) for g, t in expected.items()}
+        again = run_kg("load", "--store", store.url, "--dist", str(dist), env=store.env)
+        assert again.exit_code == 0, again.output
+        assert {graph: store.probe.count(graph) for graph in expected} == {g: len(t) for g, t in expected.items()}
+        assert "Verified: every graph holds as many triples as were sent" in again.stdout
+
+    @pytest.mark.parametrize("method", ["gsp", "update"])
+    def test_full_verification_passes_and_the_store_holds_the_same_values(self, store, seed, run_kg, method):
+        dist, expected = seed
+        store.probe.drop(*expected)
+        result = run_kg("load", "--store", store.url, "--dist", str(dist), "--method", method, "--verify", "full",
+                        env=store.env)
+        assert result.exit_code == 0, result.output
+        assert "Verified: every graph holds exactly the triples sent (compared by value)" in result.stdout
+        for graph, triples in expected.items():
+            held = {triple_key(triple) for triple in store.probe.triples(graph)}
+            assert held == {triple_key(triple) for triple in triples}, graph
+
+    def test_update_replaces_a_graph_that_already_holds_other_triples(self, store, seed, run_kg):
+        dist, expected = seed
+        graph = next(iter(expected))
+        store.probe.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:kg:stale> <urn:kg:stale> \"stale\" }} }}")
+        result = run_kg("load", "--store", store.url, "--dist", str(dist), "--method", "update", env=store.env)
+        assert result.exit_code == 0, result.output
+        assert store.probe.count(graph) == len(expected[graph])
+
+    def test_progress_names_graphs_triples_and_rate_on_stderr(self, store, seed, run_kg):
+        dist, expected = seed
+        result = run_kg("load", "--store", store.url, "--dist", str(dist), env=store.env)
+        assert result.exit_code == 0, result.output
+        total = sum(len(triples) for triples in expected.values())
+        assert f"loaded {len(expected)}/{len(expected)} graphs, {total:,}/{total:,} triples, " in result.stderr
+        assert "triples/s" in result.stderr
+
+    def test_wrong_password_exits_3_naming_the_endpoint_not_the_password(self, store, seed, run_kg):
+        dist, _ = seed
+        env = dict(store.auth_env, KG_STORE_PASSWORD="not-the-password-" + store.auth_env["KG_STORE_PASSWORD"])
+        result = run_kg("load", "--store", store.auth_url, "--store-type", store.kind, "--dist", str(dist), env=env)
+        assert result.exit_code == 3, result.output
+        line = _one_error_line(result)
+        assert line.startswith(f"Error: {store.auth_url}/")
+        assert "refused the credentials of user 'kgtest'" in line
+        assert env["KG_STORE_PASSWORD"] not in result.output
+        assert store.auth_env["KG_STORE_PASSWORD"] not in result.output
+
+    def test_no_credentials_for_an_endpoint_that_asks_exits_3(self, store, seed, run_kg):
+        dist, _ = seed
+        url = f"{store.auth_url}/sparql-graph-crud-auth" if store.kind == "virtuoso" else store.auth_url
+        result = run_kg("load", "--store", url, "--store-type", store.kind, "--dist", str(dist),
+                        "--graph-store-endpoint", url if store.kind == "virtuoso" else f"{url}/store")
+        assert result.exit_code == 3, result.output
+        assert "asks for credentials (HTTP 401): set KG_STORE_USER and KG_STORE_PASSWORD" in _one_error_line(result)
+
+    def test_port_where_nothing_listens_exits_3(self, store, seed, run_kg, unused_port):
+        dist, _ = seed
+        url = f"http://127.0.0.1:{unused_port}"
+        result = run_kg("load", "--store", url, "--store-type", store.kind, "--dist", str(dist), "--retries", "1",
+                        env=store.env)
+        assert result.exit_code == 3, result.output
+        line = _one_error_line(result)
+        assert line.startswith(f"Error: cannot reach the store at {url}/")
+        assert "connection refused (after 2 attempts)" in line
+
+    @pytest.mark.parametrize("method", ["gsp", "update"])
+    def test_killed_mid_load_then_rerun_ends_with_exactly_the_graphs(self, store, tmp_path, run_kg, method):
+        graphs, size = (4, 25_000) if method == "gsp" else (3, 4_000)
+        dist = write_synthetic_dist(tmp_path / "dist", graphs, size)
+        iris = [graph_iri(number) for number in range(graphs)]
+        store.probe.drop(*iris)
+        killers: list[threading.Timer] = []
+
+        def kill_after_first_graph(progress) -> None:
+            # The next request is then in flight, or about to be, when the server dies.
+            if progress.triples_done > size and not killers:
+                killers.append(threading.Timer(0.05, store.server.kill))
+                killers[0].start()
+
+        with Store.connect(store.url, credentials=_credentials(store), retries=1, backoff=0.1) as target:
+            with pytest.raises(StoreError, match="cannot reach the store|connection was"):
+                load(target, read_dataset(dist / "kg.nq"), method=method, batch_size=500,
+                     progress=kill_after_first_graph, progress_every=0)
+        assert killers, "the load finished before the server was killed"
+        killers[0].join()
+        store.server.start()
+        counts_after_crash = [store.probe.count(iri) for iri in iris]
+        assert counts_after_crash != [size] * graphs, "the load finished before the server was killed"
+
+        result = run_kg("load", "--store", store.url, "--dist", str(dist), "--method", method, env=store.env)
+        assert result.exit_code == 0, result.output
+        assert [store.probe.count(iri) for iri in iris] == [size] * graphs
+        expected = quads_by_graph(dist / "kg.nq")
+        held = store.probe.triples(iris[1])
+        assert len(held) == size
+        assert {triple_key(t) for t in held} == {triple_key(t) for t in expected[iris[1]]}
+
+
+def _credentials(store):
+    from kg.stores import Credentials
+
+    if not store.env:
+        return None
+    return Credentials(store.env["KG_STORE_USER"], store.env["KG_STORE_PASSWORD"])
+
+
+@pytest.fixture
+def unused_port() -> int:
+    from stores.servers import free_port
+
+    return free_port()
