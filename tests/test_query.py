@@ -46,6 +46,16 @@ def test_bundled_query_orders_its_rows(query: QueryFile):
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_bundled_query_orders_by_every_variable_it_selects(query: QueryFile):
+    """Rows are distinct, so ordering by all they hold is a total order (aggregates follow their group)."""
+    code = _code(query)
+    select = re.search(r"\bSELECT\s+(?:DISTINCT\s+)?(.*?)\bWHERE\b", code, re.S | re.I)[1]
+    plain = re.sub(r"\(.*?\bAS\s+\?\w+\s*\)", "", select, flags=re.S | re.I)
+    ordered = set(re.findall(r"\?(\w+)", code[re.search(r"\bORDER\s+BY\b", code, re.I).end():]))
+    assert [v for v in re.findall(r"\?(\w+)", plain) if v not in ordered] == []
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_bundled_query_uses_each_declared_parameter(query: QueryFile):
     for parameter in query.parameters:
         assert re.search(rf"\?{parameter.name}\b", _code(query)), f"?{parameter.name} is not in {query.name}.rq"
