@@ -261,17 +261,21 @@ class _Mapper:
             self.add(iri, KGO.resultingSentence, self.events[event.result])
 
     def time(self, owner: URIRef, name: str, expression: TimeExpression, instant: bool = False) -> URIRef:
-        """The time resource for an expression: an Instant at a calendar unit, else an Interval."""
+        """The time resource for an expression: an Instant at a calendar unit, else an Interval.
+
+        Where an instant is wanted (a holding's beginning or end) and the expression is a week or a
+        span of days, the instant has no calendar position, only the bounds it lies within.
+        """
         value: TimeValue = expression.value
         iri = self.iris.time(owner, name)
         if value.unit in POSITION:
             predicate, datatype = POSITION[value.unit]
             self.add(iri, RDF.type, TIME.Instant)
             self.add(iri, predicate, Literal(value.label, datatype=datatype))
+        elif instant:
+            self.add(iri, RDF.type, TIME.Instant)
         else:
             self.interval(iri, value.begin, value.end)
-            if instant:
-                iri = URIRef(f"{iri}/begin")
         if value.unit in UNIT:
             self.add(iri, TIME.unitType, UNIT[value.unit])
         self.add(iri, RDFS.label, Literal(expression.quote.text))
