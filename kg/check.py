@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph, URIRef
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from kg.errors import InputError, NotConformingError
 from kg.resources import shipped_dir
-from kg.vocab import RDF, RDFS, new_graph
+from kg.vocab import DCTERMS, GAF, NIF, RDF, RDFS, SCHEMA, SKOS, new_graph
 
-__all__ = ["Finding", "load_shapes", "check_graph", "SH"]
+__all__ = ["Finding", "load_shapes", "check_graph", "run_shapes", "one_line", "SH"]
 
 SH = "http://www.w3.org/ns/shacl#"
+EVIDENCE_LENGTH = 160
+
+# Names a person reads for a resource, in order of preference.
+_LABELS = (RDFS.label, SCHEMA.name, SKOS.prefLabel, DCTERMS.title, SCHEMA.headline, SCHEMA.identifier)
 
 
 @dataclass(frozen=True)
@@ -23,19 +33,29 @@ class Finding:
 
     severity: str
     focus: str
+    label: str
     path: str
     message: str
     value: str
+    evidence: str = ""
+    component: str = ""
+    shape: str = ""
+    constraint: str = ""
 
     def line(self) -> str:
+        """The finding on one line, as `kg build` prints its warnings."""
+        name = f"{self.label} <{self.focus}>" if self.label else f"<{self.focus}>"
         path = f" {self.path}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
-        return f"{self.severity}: {self.focus}{path}: {self.message}{value}"
+        evidence = f" — “{_shorten(self.evidence)}”" if self.evidence else ""
+        return f"{self.severity}: {name}{path}: {self.message}{value}{evidence}"
 
 
 def load_shapes(folder: Path | None = None) -> Graph:
     """All shapes files (*.ttl) of a folder, kg's own shapes/ by default."""
     folder = folder or shipped_dir("shapes")
+    if not folder.is_dir():
+        raise InputError("the shapes folder does not exist", path=folder)
     shapes = new_graph()
     files = sorted(folder.glob("*.ttl"))
     if not files:
@@ -44,14 +64,13 @@ def load_shapes(folder: Path | None = None) -> Graph:
         try:
             shapes.parse(file, format="turtle")
         except Exception as error:  # rdflib raises many kinds for a bad file
-            raise InputError(f"the shapes cannot be read: {error}", path=file) from None
+            raise InputError(f"the shapes cannot be read: {one_line(error)}", path=file) from None
     return shapes
 
 
 def check_graph(data: Graph, shapes: Graph) -> list[Finding]:
     """Validate `data`; raise NotConformingError on a violation, return the warnings otherwise."""
-    _, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    findings = sorted(_findings(report, data), key=lambda f: (f.severity != "Violation", f.focus, f.path, f.message))
+    findings, _ = run_shapes(data, shapes)
     violations = [f for f in findings if f.severity == "Violation"]
     if violations:
         text = "\n".join(f.line() for f in findings)
@@ -61,22 +80,153 @@ def check_graph(data: Graph, shapes: Graph) -> list[Finding]:
     return findings
 
 
-def _findings(report: Graph, data: Graph) -> list[Finding]:
+def run_shapes(data: Graph, shapes: Graph, shapes_source: Path | str = "shapes") -> tuple[list[Finding], Graph]:
+    """Validate `data` with SHACL Core and SHACL-SPARQL only; the findings, sorted, and the report graph."""
+    try:
+        # No inference and no SHACL-AF (advanced) features: another engine must reach the same verdict.
+        _, report, _ = validate(
+            _PreparedQueries(store=data.store, identifier=data.identifier),
+            shacl_graph=shapes,
+            inference="none",
+            advanced=False,
+            allow_warnings=True,
+        )
+    except (ReportableRuntimeError, ValueError, SyntaxError) as error:
+        raise InputError(f"the shapes cannot be used: {one_line(error)}", path=shapes_source) from None
+    except Exception as error:  # a SPARQL constraint that does not parse raises pyparsing's errors
+        if type(error).__module__.startswith(("pyparsing", "rdflib")):
+            raise InputError(f"the shapes cannot be used: {one_line(error)}", path=shapes_source) from None
+        raise
+    findings = sorted(
+        _findings(report, data, shapes), key=lambda f: (f.severity != "Violation", f.label or f.focus, f.focus, f.path, f.message)
+    )
+    return findings, report
+
+
+def one_line(error: BaseException) -> str:
+    """An exception's message on one line: parsers' messages span several."""
+    lines = getattr(error, "lines", None)
+    why = getattr(error, "_why", None)
+    if isinstance(lines, int) and why:  # rdflib's Turtle parser: the line and the reason
+        return f"line {lines + 1}: {why}"
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+class _PreparedQueries(Graph):
+    """A view of a graph whose SPARQL queries are parsed once.
+
+    pyshacl sends the text of a SPARQL constraint once per focus node, and parsing it costs rdflib
+    far more than evaluating it; the view shares the graph's store, so nothing is copied.
+    """
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=1024)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
+def _findings(report: Graph, data: Graph, shapes: Graph) -> list[Finding]:
     found = []
     sh = lambda name: URIRef(SH + name)  # noqa: E731
     for result in report.subjects(RDF.type, sh("ValidationResult")):
+        source = report.value(result, sh("sourceShape"))
+        if not isinstance(source, URIRef):  # a property shape: name the node shape that holds it
+            source = shapes.value(predicate=sh("property"), object=source)
         focus = report.value(result, sh("focusNode"))
-        label = data.value(focus, RDFS.label) if focus is not None else None
         path = report.value(result, sh("resultPath"))
+        value = report.value(result, sh("value"))
+        constraint = report.value(result, sh("sourceConstraint"))
         found.append(
             Finding(
                 severity=str(report.value(result, sh("resultSeverity"))).rsplit("#", 1)[-1],
-                focus=f"{label} <{focus}>" if label else f"<{focus}>",
-                path=report.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else "",
+                focus=str(focus),
+                label=_label(data, focus),
+                path=path_text(report, path) if path is not None else "",
                 message=str(report.value(result, sh("resultMessage")) or ""),
-                value=str(report.value(result, sh("value")) or ""),
+                value=_term_text(data, value) if value is not None and value != focus else "",
+                evidence=evidence(data, focus),
+                component=_term_text(data, report.value(result, sh("sourceConstraintComponent"))),
+                shape=_term_text(data, source) if isinstance(source, URIRef) else "",
+                constraint=_term_text(data, constraint) if isinstance(constraint, URIRef) else "",
             )
         )
     return found
 
 
+def evidence(data: Graph, node: Node | None) -> str:
+    """The words of the article that ground `node`: its first mention's anchor, or its own if a mention."""
+    if node is None:
+        return ""
+    anchor = data.value(node, NIF.anchorOf)
+    if anchor is not None:
+        return str(anchor)
+    mentions = [m for m in data.objects(node, GAF.denotedBy) if data.value(m, NIF.anchorOf) is not None]
+    if not mentions:
+        return ""
+    first = min(mentions, key=lambda m: (_number(data.value(m, NIF.beginIndex)), str(m)))
+    return str(data.value(first, NIF.anchorOf))
+
+
+def path_text(graph: Graph, path: Node) -> str:
+    """A SHACL property path in SPARQL's syntax: `schema:name`, `^nif:sourceUrl`, `(a|b)`, `a/b`."""
+    if isinstance(path, URIRef):
+        return _term_text(graph, path)
+    inverse = graph.value(path, URIRef(SH + "inversePath"))
+    if inverse is not None:
+        return "^" + path_text(graph, inverse)
+    alternatives = graph.value(path, URIRef(SH + "alternativePath"))
+    if alternatives is not None:
+        return "(" + "|".join(path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+    for name, mark in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
+        inner = graph.value(path, URIRef(SH + name))
+        if inner is not None:
+            return f"({path_text(graph, inner)}){mark}"
+    if isinstance(path, BNode) and graph.value(path, RDF.first) is not None:
+        return "/".join(path_text(graph, p) for p in Collection(graph, path))
+    return str(path)
+
+
+def _label(data: Graph, node: Node | None) -> str:
+    for predicate in _LABELS:
+        label = data.value(node, predicate)
+        if label is not None:
+            return str(label)
+    anchor = data.value(node, NIF.anchorOf)
+    return f"mention “{_shorten(str(anchor))}”" if anchor is not None else ""
+
+
+def _term_text(graph: Graph, term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return f"\"{term}\"" + (f"^^{_term_text(graph, term.datatype)}" if term.datatype else "")
+    if isinstance(term, URIRef):
+        # Only the profile's own prefixes and SHACL's: never a prefix a data file happened to bind.
+        try:
+            prefix, namespace, local = _NAMES.compute_qname(str(term), generate=False)
+        except (KeyError, ValueError):
+            return f"<{term}>"
+        return f"{prefix}:{local}"
+    return str(term)
+
+
+def _number(literal: Node | None) -> int:
+    try:
+        return int(literal)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EVIDENCE_LENGTH else text[: EVIDENCE_LENGTH - 1] + "…"
+
+
+_NAMES = new_graph().namespace_manager
+_NAMES.bind("sh", SH)
+_NAMES.bind("kgs", "https://kg.example.org/shapes#")

@@ -136,6 +136,24 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool,
 
 
 @main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
+              help="text for people; the SHACL report as Turtle, or JSON, for programs.")
+@click.option("--shapes", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of SHACL shapes (*.ttl); kg's own by default.")
+@out_option
+def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path) -> None:
+    """Check FILES (.ttl, .trig, .nq, .jsonld), or OUT/kg.trig, against the shapes; exit 1 on a violation."""
+    from kg.errors import NotConformingError
+    from kg.validate import render, validate_files
+
+    result = validate_files(list(files) or [out / "kg.trig"], shapes)
+    click.echo(render(result, fmt), nl=False)
+    if not result.conforms:
+        raise NotConformingError(f"the data does not conform to the shapes: {len(result.violations)} violation(s)")
+
+
+@main.command()
 @click.option("--store", "url", metavar="URL",
               help="The store's base URL (http://127.0.0.1:7878 for an Oxigraph server) or one of its endpoints.")
 @click.option("--query-endpoint", metavar="URL", help="Its SPARQL query endpoint, if not where its layout says.")
