@@ -62,9 +62,9 @@ def read_data(paths: Sequence[Path]) -> Graph:
     """All triples of the files, every named graph merged into one graph, as `kg build` checks them."""
     union = new_graph()
     for path in paths:
-        parser = format_for(path)
         if path.is_dir():
             raise InputError("is a folder; name the RDF files in it", path=path)
+        parser = format_for(path)
         if not path.is_file():
             raise InputError("no such file" + ("; run `kg build` first" if path.name == "kg.trig" else ""), path=path)
         dataset = Dataset(default_union=True)

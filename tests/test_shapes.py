@@ -9,14 +9,25 @@ for none) and the named shape or SPARQL constraint that reports it.
 from __future__ import annotations
 
 import re
+import shutil
+import typing
 from functools import lru_cache
 from pathlib import Path
 
+import pyshacl
 import pytest
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
 
+from conftest import FIXTURES as ARTICLE_FIXTURES, SEEDS
+from kg import mapper, model
+from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
-from kg.vocab import new_graph
+from kg.mapper import camel
+from kg.validate import read_data
+from kg.vocab import KGO, RDF, SCHEMA, SEM, new_graph
 
 FIXTURES = Path(__file__).resolve().parent / "shapes"
 BASE = FIXTURES / "base.ttl"
@@ -104,3 +115,133 @@ def test_every_shape_and_sparql_constraint_is_made_to_fail_by_a_fixture():
     # A shape whose only constraints are SPARQL-based is exercised through them.
     exercised |= {short(s) for s, c in graph.subject_objects(URIRef(SH + "sparql")) if short(c) in exercised}
     assert sorted(named - exercised) == [], "no fixture makes these fail"
+
+
+# The shapes themselves -----------------------------------------------------------------------------
+
+SHACL_CORE_AND_SPARQL = {
+    SH + name
+    for name in (
+        "NodeShape PropertyShape SPARQLConstraint Violation Warning Info IRI Literal BlankNode BlankNodeOrIRI "
+        "BlankNodeOrLiteral IRIOrLiteral targetClass targetNode targetObjectsOf targetSubjectsOf property path "
+        "inversePath alternativePath zeroOrMorePath oneOrMorePath zeroOrOnePath class datatype nodeKind minCount "
+        "maxCount minExclusive minInclusive maxExclusive maxInclusive minLength maxLength pattern flags languageIn "
+        "uniqueLang equals disjoint lessThan lessThanOrEquals not and or xone node qualifiedValueShape "
+        "qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint closed ignoredProperties hasValue in "
+        "message severity deactivated name description order group defaultValue sparql select prefixes declare "
+        "prefix namespace"
+    ).split()
+}
+
+
+def test_shapes_pass_the_shacl_meta_shapes():
+    conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes(), meta_shacl=True, inference="none")
+    assert conforms, text
+
+
+def test_the_meta_shapes_reject_a_shape_that_is_not_shacl():
+    broken = new_graph()
+    broken += shapes()
+    broken.parse(data=f"""@prefix sh: <{SH}> . @prefix kgs: <{KGS}> .
+        kgs:Broken a sh:NodeShape ; sh:targetClass kgs:Thing ; sh:property [ sh:minCount "one" ] .""", format="turtle")
+    with pytest.raises(ReportableRuntimeError, match="SHACL"):
+        pyshacl.validate(Graph(), shacl_graph=broken, meta_shacl=True, inference="none")
+
+
+def test_every_shape_property_shape_and_sparql_constraint_has_a_message():
+    graph = shapes()
+    targets = [URIRef(SH + t) for t in ("targetClass", "targetNode", "targetObjectsOf", "targetSubjectsOf")]
+    nodes = {s for t in targets for s in graph.subjects(t, None)}
+    # Shapes nested inside sh:or, sh:xone or sh:qualifiedValueShape never report: they need none.
+    properties = {p for s in nodes for p in graph.objects(s, URIRef(SH + "property"))}
+    constraints = set(graph.objects(None, URIRef(SH + "sparql")))
+    silent = [str(n) for n in nodes | properties | constraints
+              if not str(graph.value(n, URIRef(SH + "message")) or "").strip()]
+    assert silent == []
+    assert len(nodes) > 40 and len(constraints) > 20
+
+
+def test_shapes_use_only_shacl_core_and_shacl_sparql():
+    graph = shapes()
+    used = {str(t) for triple in graph for t in triple if str(t).startswith(SH)}
+    assert used - SHACL_CORE_AND_SPARQL == set()
+
+
+def test_sparql_constraints_declare_their_prefixes_and_select_this():
+    graph = shapes()
+    for constraint in set(graph.objects(None, URIRef(SH + "sparql"))):
+        select = str(graph.value(constraint, URIRef(SH + "select")))
+        assert graph.value(constraint, URIRef(SH + "prefixes")) == URIRef(KGS + "prefixes"), constraint
+        assert re.search(r"SELECT (DISTINCT )?\$this\b", select), constraint
+        # Pre-bound $this must not be re-bound, and SHACL-SPARQL forbids these in constraints.
+        assert not re.search(r"\bAS \$this\b|\bMINUS\b|\bVALUES\b|\bSERVICE\b", select), constraint
+
+
+def value_list(shape: str, path: URIRef) -> set[URIRef]:
+    graph = shapes()
+    for prop in graph.objects(URIRef(KGS + shape), URIRef(SH + "property")):
+        if graph.value(prop, URIRef(SH + "path")) == path:
+            holder = graph.value(prop, URIRef(SH + "qualifiedValueShape")) or prop
+            return set(Collection(graph, graph.value(holder, URIRef(SH + "in"))))
+    raise AssertionError(f"kgs:{shape} has no value list for {path}")
+
+
+def literal_values(annotation) -> set[str]:
+    """The strings of a `Literal[...]` annotation, or of `Literal[...] | None`."""
+    values = set()
+    for arg in typing.get_args(annotation):
+        values |= literal_values(arg) if typing.get_args(arg) else ({arg} if isinstance(arg, str) else set())
+    return values
+
+
+@pytest.mark.parametrize(
+    ("shape", "path", "expected"),
+    [
+        ("EventShape", RDF.type, {KGO[camel(kind.value)] for kind in model.EventKind}),
+        ("RoleShape", SEM.roleType, {KGO[camel(role.value)] for role in model.RoleType}),
+        ("EventShape", SCHEMA.eventStatus, set(mapper.STATUS.values())),
+        ("ClaimShape", KGO.voice, set(mapper.VOICE.values())),
+        ("MembershipShape", KGO.holdingStatus,
+         {KGO[camel(s) + "Holding"] for s in literal_values(model.Holding.model_fields["status"].annotation)}),
+        ("SentenceShape", KGO.penalty, {KGO[camel(p)] for p in literal_values(model.SentenceEvent.model_fields["penalty"].annotation)}),
+        ("VerdictShape", KGO.verdictOutcome,
+         {KGO[camel(o)] for o in literal_values(model.VerdictEvent.model_fields["outcome"].annotation)}),
+        ("TimeValueShape", URIRef("http://www.w3.org/2006/time#unitType"), set(mapper.UNIT.values())),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_value_lists_are_what_the_mapper_emits(shape: str, path: URIRef, expected: set[URIRef]):
+    assert value_list(shape, path) == expected
+
+
+def test_shapes_target_every_class_and_constrain_every_property_kg_emits(two_articles_built: Graph):
+    graph = shapes()
+    targeted = set(graph.objects(None, URIRef(SH + "targetClass")))
+    classes = set(two_articles_built.objects(None, RDF.type))
+    assert classes - targeted == set()
+    paths = set()
+    for path in graph.objects(None, URIRef(SH + "path")):
+        paths |= {n for n in _path_nodes(graph, path) if isinstance(n, URIRef)}
+    assert set(two_articles_built.predicates()) - paths == set()
+
+
+
+@pytest.fixture(scope="module")
+def two_articles_built(tmp_path_factory) -> Graph:
+    """The seed and the fictional article built together: every kind of resource kg emits."""
+    folder = tmp_path_factory.mktemp("two") / "seeds"
+    shutil.copytree(SEEDS, folder)
+    for path in (ARTICLE_FIXTURES / "articles").glob("*.*"):
+        shutil.copy(path, folder)
+    result = build(folder, folder.parent / "dist")
+    return read_data([result.out / "kg.trig"])
+
+
+def _path_nodes(graph: Graph, path: Node) -> set[Node]:
+    """Every node of a SHACL path: the predicates it walks and the path's own structure."""
+    nodes, todo = set(), [path]
+    while todo:
+        node = todo.pop()
+        nodes.add(node)
+        todo.extend(o for _, o in graph.predicate_objects(node) if o not in nodes)
+    return nodes

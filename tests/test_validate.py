@@ -1,0 +1,186 @@
+"""`kg validate`: exit 0 when the data conforms, 1 on a violation, 2 when input or shapes cannot be read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.validate import validate_files
+from kg import vocab  # a closed namespace by module: pytest's collection would probe it
+from kg.vocab import KGO
+
+SH = "http://www.w3.org/ns/shacl#"
+REDUCTION = URIRef("https://kg.example.org/event/000_ce469ea1af2cc5a4/suu-kyi-sentence-reduction")
+TWO_YEARS = URIRef("https://kg.example.org/event/000_ce469ea1af2cc5a4/suu-kyi-two-year-sentence")
+REDUCTION_LABEL = "The regime cuts Aung San Suu Kyi's sentence from four years to two"
+REDUCTION_WORDS = "“The regime later reduced her four-year jail sentence to two”"
+
+
+@pytest.fixture
+def broken(built_seed, tmp_path: Path) -> Path:
+    """The seed's Turtle with one fault: the reduced sentence is longer than the original."""
+    graph = Graph().parse(built_seed.out / "kg.ttl", format="turtle")
+    graph.set((TWO_YEARS, KGO.sentenceDuration, Literal("P5Y", datatype=vocab.XSD.duration)))
+    path = tmp_path / "broken.ttl"
+    graph.serialize(path, format="turtle")
+    return path
+
+
+def test_built_dataset_conforms_and_exits_0(run_kg, built_seed):
+    result = run_kg("validate", "--out", str(built_seed.out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().endswith("conforms: 0 violations, 14 warnings."), result.stdout
+    assert f"of {built_seed.out / 'kg.trig'} against" in result.stdout
+
+
+def test_without_files_it_validates_dist_in_the_current_folder(run_kg, built_seed, tmp_path, monkeypatch):
+    shutil.copytree(built_seed.out, tmp_path / "dist")
+    monkeypatch.chdir(tmp_path)
+    result = run_kg("validate")
+    assert result.exit_code == 0, result.output
+    assert "of dist/kg.trig against" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "void.ttl", "graphs/000_ce469ea1af2cc5a4.ttl"])
+def test_each_file_of_dist_conforms_on_its_own(run_kg, built_seed, name):
+    result = run_kg("validate", str(built_seed.out / name))
+    assert result.exit_code == 0, result.output
+
+
+def test_warnings_are_listed_but_do_not_fail(run_kg, built_seed):
+    result = run_kg("validate", str(built_seed.out / "kg.trig"))
+    assert result.exit_code == 0, result.output
+    assert "Warning: Hun Sen\n" in result.stdout
+    assert "  path     schema:sameAs\n" in result.stdout
+    assert "  evidence “Hun Sen”\n" in result.stdout
+
+
+def test_a_violation_exits_1_with_a_report_a_person_can_act_on(run_kg, broken):
+    result = run_kg("validate", str(broken))
+    assert result.exit_code == 1, result.output
+    block = result.stdout.split(f"Violation: {REDUCTION_LABEL}\n", 1)[1].split("\n\n", 1)[0]
+    assert block.splitlines() == [
+        f"  node     <{REDUCTION}>",
+        "  path     kgo:resultingSentence",
+        "  message  The sentence reduction does not shorten the sentence: P5Y is not shorter than P4Y.",
+        f"  value    <{TWO_YEARS}>",
+        f"  evidence {REDUCTION_WORDS}",
+        "  rule     kgs:ReductionShortens (sh:SPARQLConstraintComponent)",
+    ]
+    assert result.stdout.rstrip().endswith("does not conform: 1 violation, 14 warnings.")
+    assert result.stderr == "Error: the data does not conform to the shapes: 1 violation(s)\n"
+
+
+def test_json_report_for_programs(run_kg, broken):
+    result = run_kg("validate", "--format", "json", str(broken))
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert (report["conforms"], report["violations"], report["warnings"]) == (False, 1, 14)
+    [violation] = [r for r in report["results"] if r["severity"] == "Violation"]
+    assert violation["label"] == REDUCTION_LABEL
+    assert violation["constraint"] == "kgs:ReductionShortens"
+    assert violation["path"] == "kgo:resultingSentence"
+    assert violation["evidence"] == REDUCTION_WORDS.strip("“”")
+
+
+def test_turtle_report_is_the_shacl_validation_report(run_kg, broken):
+    result = run_kg("validate", "--format", "turtle", str(broken))
+    assert result.exit_code == 1, result.output
+    report = Graph().parse(data=result.stdout, format="turtle")
+    assert (None, URIRef(SH + "conforms"), Literal(False)) in report
+    violations = set(report.subjects(URIRef(SH + "resultSeverity"), URIRef(SH + "Violation")))
+    assert [report.value(v, URIRef(SH + "focusNode")) for v in violations] == [REDUCTION]
+
+
+def test_library_call_gives_the_same_verdict(broken):
+    validation = validate_files([broken])
+    assert not validation.conforms
+    assert [f.constraint for f in validation.violations] == ["kgs:ReductionShortens"]
+
+
+def error_line(result) -> str:
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_missing_file_exits_2_on_one_line(run_kg, tmp_path):
+    result = run_kg("validate", str(tmp_path / "nope.ttl"))
+    assert result.exit_code == 2
+    assert error_line(result) == f"Error: {tmp_path / 'nope.ttl'}: no such file"
+
+
+def test_missing_dist_suggests_building_it(run_kg, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_kg("validate")
+    assert result.exit_code == 2
+    assert error_line(result) == "Error: dist/kg.trig: no such file; run `kg build` first"
+
+
+def test_unknown_extension_exits_2(run_kg, tmp_path):
+    path = tmp_path / "data.rdf"
+    path.write_text("<a> <b> <c> .", encoding="utf-8")
+    result = run_kg("validate", str(path))
+    assert result.exit_code == 2
+    assert error_line(result) == (
+        f"Error: {path}: cannot tell the RDF format from the extension; use one of .ttl, .trig, .nq, .jsonld"
+    )
+
+
+def test_unparsable_file_exits_2_naming_file_and_line(run_kg, tmp_path):
+    path = tmp_path / "bad.ttl"
+    path.write_text("@prefix ex: <http://example.org/> .\n\nex:a ex:b .\n", encoding="utf-8")
+    result = run_kg("validate", str(path))
+    assert result.exit_code == 2
+    assert error_line(result).startswith(f"Error: {path}: cannot be read as turtle: line 3: ")
+
+
+def test_unreadable_shapes_exit_2_naming_the_shapes_file(run_kg, built_seed, tmp_path):
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "broken.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:a sh:b\n", encoding="utf-8")
+    result = run_kg("validate", "--shapes", str(shapes), str(built_seed.out / "kg.ttl"))
+    assert result.exit_code == 2
+    assert error_line(result).startswith(f"Error: {shapes / 'broken.ttl'}: the shapes cannot be read: line ")
+
+
+def test_empty_shapes_folder_exits_2(run_kg, built_seed, tmp_path):
+    result = run_kg("validate", "--shapes", str(tmp_path), str(built_seed.out / "kg.ttl"))
+    assert result.exit_code == 2
+    assert error_line(result) == f"Error: {tmp_path}: no shapes (*.ttl) in the shapes folder"
+
+
+def test_shapes_with_a_broken_sparql_query_exit_2(run_kg, built_seed, tmp_path):
+    (tmp_path / "query.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass <https://schema.org/NewsArticle> ;\n"
+        '    sh:sparql [ sh:message "m" ; sh:select "SELEKT $this WHERE { }" ] .\n',
+        encoding="utf-8",
+    )
+    result = run_kg("validate", "--shapes", str(tmp_path), str(built_seed.out / "kg.ttl"))
+    assert result.exit_code == 2
+    assert error_line(result).startswith(f"Error: {tmp_path}: the shapes cannot be used: ")
+
+
+def test_other_shapes_can_be_used(run_kg, built_seed, tmp_path):
+    (tmp_path / "strict.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass <https://schema.org/NewsArticle> ;\n"
+        '    sh:property [ sh:path <https://schema.org/headline> ; sh:minCount 1 ; sh:message "No headline." ] .\n',
+        encoding="utf-8",
+    )
+    result = run_kg("validate", "--shapes", str(tmp_path), str(built_seed.out / "kg.ttl"))
+    assert result.exit_code == 1, result.output
+    assert "  message  No headline.\n" in result.stdout
+
+
+def test_a_folder_is_not_a_file(run_kg, built_seed):
+    result = run_kg("validate", str(built_seed.out))
+    assert result.exit_code == 2
+    assert error_line(result) == f"Error: {built_seed.out}: is a folder; name the RDF files in it"
