@@ -32,6 +32,7 @@ T = TypeVar("T")
 # Worth another try: the store is starting, overloaded, or behind a proxy that lost it.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CONNECT_TIMEOUT = 10.0
+_VIRTUOSO_ERROR = re.compile(r"Virtuoso (?P<state>[0-9A-Z]{5}) Error ")
 
 
 class StoreAnswerError(StoreError):
@@ -54,7 +55,14 @@ class _Failure(Exception):
 
     @property
     def retryable(self) -> bool:
-        return self.status is None or self.status in RETRY_STATUSES
+        if self.status is None:
+            return True
+        # Virtuoso answers 500 to errors that will not go away (a permission, a query it cannot
+        # compile); only a deadlock (SQLSTATE 40001) is worth another try.
+        virtuoso = _VIRTUOSO_ERROR.match(self.detail)
+        if virtuoso and virtuoso["state"] != "40001":
+            return False
+        return self.status in RETRY_STATUSES
 
 
 class _KgSPARQLWrapper(SPARQLWrapper):

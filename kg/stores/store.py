@@ -125,7 +125,14 @@ class Store:
 
         self.connection.run(endpoint, action, call)
 
-    def select(self, text: str, *, default_graphs: Sequence[str] = (), action: str = "querying") -> dict:
+    def select(
+        self,
+        text: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        action: str = "querying",
+    ) -> dict:
         """Run a SPARQL SELECT or ASK; the SPARQL JSON results, checked not to be cut short.
 
         Queries go as a form-encoded POST: Virtuoso hangs on application/sparql-query bodies,
@@ -139,6 +146,8 @@ class Store:
         wrapper.setQuery(text)
         for graph in default_graphs:
             wrapper.addParameter("default-graph-uri", graph)
+        for graph in named_graphs:
+            wrapper.addParameter("named-graph-uri", graph)
 
         def call() -> dict:
             result = wrapper.query()

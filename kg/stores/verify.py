@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-__all__ = ["XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples"]
+__all__ = ["XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples", "iso_duration", "kg_lexical"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRING_TYPES = {XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
@@ -84,6 +84,43 @@ def _duration(text: str) -> tuple[Decimal, Decimal]:
     if "." in text or "e" in text.lower():
         return Decimal(0), number.normalize() + 0
     return number, Decimal(0)
+
+
+def iso_duration(lexical: str) -> str:
+    """An xsd:duration in ISO 8601 form, whether written so or as Virtuoso's number.
+
+    >>> iso_duration("48"), iso_duration("172800.0"), iso_duration("P1Y6M"), iso_duration("5400.5")
+    ('P4Y', 'P2D', 'P1Y6M', 'PT1H30M0.5S')
+    """
+    try:
+        months, seconds = _duration(lexical.strip())
+    except (ValueError, InvalidOperation):
+        return lexical
+    sign = "-" if months < 0 or seconds < 0 else ""
+    months, seconds = abs(months), abs(seconds)
+    years, months = divmod(int(months), 12)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, rest = divmod(rest, 60)
+    date = "".join(f"{int(n)}{unit}" for n, unit in ((years, "Y"), (months, "M"), (days, "D")) if n)
+    parts = ((int(hours), "H"), (int(minutes), "M"), (format(rest.normalize(), "f"), "S"))
+    time = "".join(f"{n}{unit}" for n, unit in parts if n not in (0, "0"))
+    if not date and not time:
+        return "PT0S"
+    return f"{sign}P{date}" + (f"T{time}" if time else "")
+
+
+def kg_lexical(lexical: str, datatype: str | None) -> str:
+    """The lexical form kg writes, for a value a store answers in its own (Virtuoso: durations, booleans).
+
+    >>> kg_lexical("48", XSD + "duration"), kg_lexical("1", XSD + "boolean"), kg_lexical("7", XSD + "integer")
+    ('P4Y', 'true', '7')
+    """
+    if datatype == XSD + "duration" and not lexical.lstrip("-").startswith("P"):
+        return iso_duration(lexical)
+    if datatype == XSD + "boolean" and lexical in ("0", "1"):
+        return "true" if lexical == "1" else "false"
+    return lexical
 
 
 def triple_key(triple: ox.Triple) -> tuple:
