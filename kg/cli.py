@@ -119,8 +119,16 @@ def schema() -> None:
 @click.option("--list", "show_list", is_flag=True, help="List the bundled queries and the questions they answer.")
 @out_option
 @base_option
-def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool, out: Path, base: str | None) -> None:
-    """Answer QUERY (a bundled query's name, or a .rq file) on the dataset in OUT, built if missing."""
+@click.option("--endpoint", metavar="URL",
+              help="Ask the triple store at URL (base URL or SPARQL endpoint) where kg load put the dataset.")
+@store_options
+def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool, out: Path, base: str | None,
+          endpoint: str | None, store_type: str | None, timeout: float, retries: int) -> None:
+    """Answer QUERY (a bundled query's name, or a .rq file) on the dataset in OUT, built if missing.
+
+    With --endpoint, a triple store answers; its credentials come from KG_STORE_USER and
+    KG_STORE_PASSWORD, or from a netrc file.
+    """
     from kg import query as querying
     from kg.results import format_results
 
@@ -131,7 +139,11 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool,
         raise click.UsageError("give a query's name or a .rq file, or --list to see the bundled queries")
     loaded = querying.load_query(query)
     bindings = querying.bind_params(loaded, querying.parse_params(params))
-    dataset = querying.open_dataset(out, base=base, progress=_say)
+    if endpoint:
+        dataset = querying.RemoteEndpoint.connect(endpoint, base=base, store_type=store_type, timeout=timeout,
+                                                  retries=retries)
+    else:
+        dataset = querying.open_dataset(out, base=base, progress=_say)
     click.echo(format_results(dataset.execute(loaded, bindings), fmt), nl=False)
 
 

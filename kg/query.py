@@ -6,7 +6,7 @@ Three steps, kept apart so that a remote endpoint can replace the embedded store
    `bind_params` turns `--param key=value` strings into typed RDF terms, checking every one.
 2. an executor runs the query with those bindings: `LocalDataset` (pyoxigraph, in-process, the
    graphs' merge as default graph, bindings passed as substitutions) or any object with the same
-   `execute` method, such as a remote endpoint sending `with_values(query.text, bindings)`.
+   `execute` method, such as `RemoteEndpoint` (a triple store, sent `with_values(query.text, bindings)`).
 3. `kg.results.format_results` prints the `Results` the same way whatever answered.
 
 Queries are written against the default graph, which is the merge of the dataset's graphs.
@@ -31,7 +31,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
+from kg.errors import InputError, StoreError
 from kg.results import Results, Term
 from kg.resources import shipped_dir
 
@@ -40,6 +40,7 @@ __all__ = [
     "QueryFile",
     "Executor",
     "LocalDataset",
+    "RemoteEndpoint",
     "DATASET_FILE",
     "list_queries",
     "load_query",
@@ -293,6 +294,110 @@ class LocalDataset:
         except OSError as error:
             raise InputError(f"the query failed: {error}", path=query.display) from None
         return Results(variables, rows)
+
+
+class RemoteEndpoint:
+    """A triple store holding the dataset (see `kg load`), queried through SPARQLWrapper.
+
+    Its default graph is made the dataset's graphs, one `default-graph-uri` each, as listed by the
+    dataset's metadata graph in the store: Oxigraph's default graph is not the union of its named
+    graphs, and Virtuoso's holds its own system graphs too. The same graphs are passed as
+    `named-graph-uri`, for queries that ask `GRAPH ?g`: a store given default graphs alone may
+    offer no named graphs (Oxigraph) or all of them (Virtuoso). A triple that two graphs hold comes
+    back once per graph (both stores take the graphs as a bag, not a merge), which the bundled
+    queries absorb with DISTINCT. Durations and booleans that Virtuoso returns as numbers are
+    shown as kg writes them ("P4Y", "true"); Virtuoso also types computed booleans (EXISTS, true)
+    as xsd:integer, which cannot be told from numbers.
+    """
+
+    def __init__(self, store, graphs: Iterable[str]) -> None:
+        self.store = store
+        self.graphs = tuple(graphs)
+
+    @classmethod
+    def connect(cls, url: str, *, base: str | None = None, **options) -> RemoteEndpoint:
+        """The store at `url` (base URL or query endpoint) with the dataset built under `base`.
+
+        `options` go to `kg.stores.Store.connect` (store_type, timeout, retries, credentials).
+        """
+        from kg.iris import DEFAULT_BASE, check_base
+        from kg.stores import Store
+
+        try:
+            base = check_base(base or DEFAULT_BASE)
+        except ValueError as error:
+            raise InputError(str(error), field="--base") from None
+        store = Store.connect(url, **options)
+        return cls(store, _dataset_graphs(store, f"{base}graph/metadata"))
+
+    def execute(self, query: QueryFile, bindings: Mapping[str, Term]) -> Results:
+        """Send the query with its parameters as a VALUES clause; the answer as Results."""
+        from kg.stores import StoreAnswerError
+
+        try:
+            answer = self.store.select(with_values(query.text, bindings), default_graphs=self.graphs,
+                                       named_graphs=self.graphs, action=f"running {query.display}")
+        except StoreAnswerError as error:
+            if error.status == 400:
+                raise InputError(str(error), path=query.display) from None
+            raise
+        if "results" not in answer:
+            raise InputError("only SELECT queries can be run by kg query", path=query.display)
+        results = Results.from_json(answer)
+        rows = tuple(tuple(_kg_lexical(term) for term in row) for row in results.rows)
+        if _selects_distinct(query.text):
+            # Virtuoso 7.2 repeats rows of a SELECT DISTINCT with OPTIONAL and ORDER BY when a
+            # triple comes from two default graphs.
+            rows = tuple(dict.fromkeys(rows))
+        return Results(results.vars, rows)
+
+
+def _dataset_graphs(store, metadata: str) -> list[str]:
+    """The metadata graph and the graphs it lists as subsets of the dataset, as the store holds them."""
+    from kg.stores.endpoints import public_url
+
+    graph = ox.NamedNode(metadata)
+    answer = store.select(
+        f"SELECT DISTINCT ?graph WHERE {{ GRAPH {graph} {{ ?dataset <http://rdfs.org/ns/void#subset> ?graph }} }}",
+        action="listing the dataset's graphs",
+    )
+    graphs = sorted(row["graph"]["value"] for row in answer["results"]["bindings"])
+    if not graphs:
+        raise StoreError(
+            f"{public_url(store.endpoints.query)} holds no kg dataset: its graph <{metadata}> lists no graphs; "
+            "load it with kg load (and give the --base it was built with)"
+        )
+    return graphs + [metadata]
+
+
+# IRIs, strings and comments, blanked before looking for keywords: each may hold "SELECT" or "#".
+_IRI_STRING_OR_COMMENT = re.compile(
+    r"<[^<>\"{}|^`\\\s]*>"
+    r"|'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\""
+    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|#[^\n]*"
+)
+_SELECT = re.compile(r"\bSELECT\s+(DISTINCT|REDUCED)?", re.IGNORECASE)
+
+
+def _selects_distinct(text: str) -> bool:
+    """Whether the query's outer SELECT (its first, outside IRIs, strings and comments) is DISTINCT or REDUCED.
+
+    >>> _selects_distinct('PREFIX s: <http://x/SELECT#> # SELECT\\nSELECT DISTINCT ?a { ?a ?b "SELECT" }')
+    True
+    >>> _selects_distinct("SELECT ?a { { SELECT DISTINCT ?a { ?a ?b ?c } } }")
+    False
+    """
+    match = _SELECT.search(_IRI_STRING_OR_COMMENT.sub(" ", text))
+    return bool(match and match.group(1))
+
+
+def _kg_lexical(term: Term | None) -> Term | None:
+    from kg.stores.verify import kg_lexical
+
+    if term is None or term.kind != "literal" or not term.datatype:
+        return term
+    return Term.literal(kg_lexical(term.value, term.datatype), term.datatype)
 
 
 def _syntax_error(query: QueryFile, message: str) -> InputError:
