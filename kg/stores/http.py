@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
-from SPARQLWrapper import SPARQLWrapper
+from SPARQLWrapper import INSERT, SPARQLWrapper
 
 from kg.errors import StoreError
 from kg.stores.credentials import PASSWORD_VARIABLE, USER_VARIABLE, Credentials
@@ -68,10 +68,18 @@ class _Failure(Exception):
 class _KgSPARQLWrapper(SPARQLWrapper):
     """SPARQLWrapper whose requests go through the connection's opener and timeout."""
 
-    def __init__(self, endpoint: str, opener: urllib.request.OpenerDirector, timeout: float, **kwargs) -> None:
+    def __init__(self, endpoint: str, opener: urllib.request.OpenerDirector, timeout: float,
+                 query_type: str | None = None, **kwargs) -> None:
+        # Set first: SPARQLWrapper's constructor already parses a query of its own.
+        self._kg_query_type = query_type
         super().__init__(endpoint, **kwargs)
         self._kg_opener = opener
         self._kg_timeout = timeout
+
+    def _parseQueryType(self, query: str) -> str | None:
+        # Told the type, skip the regular expressions SPARQLWrapper runs over the whole text:
+        # on a batch of INSERT DATA they cost a quarter of the load's time.
+        return self._kg_query_type or super()._parseQueryType(query)
 
     def _query(self):
         # SPARQLWrapper builds the request (parameters, encoding, Accept); kg sends it.
@@ -149,7 +157,7 @@ class Connection:
         """A SPARQLWrapper for `endpoint` that sends through this connection (call it with `run`)."""
         opener = self._opener_for(endpoint)
         if update:
-            return _KgSPARQLWrapper(endpoint, opener, self.timeout, updateEndpoint=endpoint)
+            return _KgSPARQLWrapper(endpoint, opener, self.timeout, INSERT, updateEndpoint=endpoint)
         return _KgSPARQLWrapper(endpoint, opener, self.timeout)
 
     def run(self, endpoint: str, action: str, call: Callable[[], T]) -> T:
