@@ -176,7 +176,7 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path) 
 @click.option("--verify", type=click.Choice(VERIFY_LEVELS), default="count", show_default=True,
               help="Then compare each graph in the store with what was sent: its triple count, or every triple.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
-              help="Triples per INSERT DATA with --method update [default: 250 for Virtuoso, else 10,000].")
+              help="Triples per INSERT DATA with --method update [default: 250 for Virtuoso, else 1,000].")
 @click.option("--dist", "--out", "dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Folder of the built dataset (its kg.nq); built from seeds/ if missing.")
 @base_option
