@@ -194,8 +194,8 @@ def load(url: str | None, query_endpoint: str | None, update_endpoint: str | Non
                        graph_store=graph_store_endpoint, timeout=timeout, retries=retries) as store:
         result = load_dist(store, dist, base=base, say=_say, method=method, verify=verify, batch_size=batch_size,
                            progress=lambda progress: _say(progress.line()))
-    click.echo(f"Loaded {result.graphs} graph{'s' if result.graphs != 1 else ''}, {result.triples:,} triples, "
-               f"into {result.store} by {method} in {result.seconds:.1f} s ({result.rate:,.0f} triples/s)")
+    click.echo(f"Loaded {result.graphs} graph{'s' if result.graphs != 1 else ''} ({result.triples:,} triples) "
+               f"into {result.store} by {method} in {result.seconds:.2f} s: {result.rate:,.0f} triples/s")
     if verify != "none":
         click.echo("Verified: " + ("every graph holds exactly the triples sent (compared by value)" if verify == "full"
                                    else "every graph holds as many triples as were sent"))

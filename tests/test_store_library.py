@@ -293,6 +293,18 @@ def test_a_store_that_echoes_the_password_does_not_get_it_printed():
     assert "kgtest:***" in str(caught.value)
 
 
+def test_a_password_that_is_also_the_user_name_does_not_hide_the_user():
+    def answer(number, handler):
+        return 401, {"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc", qop="auth"'}, b""
+
+    with ScriptedServer(answer) as server:
+        store = Store.connect(server.url, store_type="virtuoso", credentials=Credentials("dba", "dba"), retries=0)
+        with pytest.raises(StoreError) as caught:
+            store.put_graph("http://g", b"")
+    assert str(caught.value) == (f"{server.url}/sparql-graph-crud-auth refused the credentials of user 'dba' "
+                                 "from the environment (HTTP 401)")
+
+
 def test_a_store_that_never_answers_times_out_with_one_line(run_kg, tmp_path, built_seed, monkeypatch):
     monkeypatch.delenv("KG_STORE_USER", raising=False)
     monkeypatch.delenv("KG_STORE_PASSWORD", raising=False)

@@ -90,6 +90,20 @@ class TestLoad:
         assert env["KG_STORE_PASSWORD"] not in result.output
         assert store.auth_env["KG_STORE_PASSWORD"] not in result.output
 
+    def test_credentials_from_a_netrc_file_reach_the_store(self, store, seed, run_kg, tmp_path, monkeypatch):
+        # Regression: requests sent netrc credentials as basic auth unasked, and Virtuoso's answer
+        # (401 without a challenge) hid that it wants digest.
+        dist, expected = seed
+        netrc = tmp_path / "netrc"
+        netrc.write_text(f"machine 127.0.0.1 login {store.auth_env['KG_STORE_USER']} "
+                         f"password {store.auth_env['KG_STORE_PASSWORD']}\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("NETRC", str(netrc))
+        result = run_kg("load", "--store", store.auth_url, "--store-type", store.kind, "--dist", str(dist),
+                        "--verify", "full")
+        assert result.exit_code == 0, result.output
+        assert {graph: store.probe.count(graph) for graph in expected} == {g: len(t) for g, t in expected.items()}
+
     def test_no_credentials_for_an_endpoint_that_asks_exits_3(self, store, seed, run_kg):
         dist, _ = seed
         url = f"{store.auth_url}/sparql-graph-crud-auth" if store.kind == "virtuoso" else store.auth_url

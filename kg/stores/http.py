@@ -104,6 +104,9 @@ class Connection:
         self.backoff = backoff
         self._sleep = sleep
         self._session = requests.Session()
+        # Not requests' own netrc lookup: it would send basic credentials unasked, which Virtuoso
+        # answers with a 401 that has no challenge, hiding that it wants digest.
+        self._session.auth = _no_auth
         self._auth: AuthBase | None = None
         self._openers: dict[str, urllib.request.OpenerDirector] = {}
 
@@ -216,19 +219,24 @@ class Connection:
             message = (f"{endpoint} asks for credentials (HTTP 401): set {USER_VARIABLE} and "
                        f"{PASSWORD_VARIABLE}, or add {host} to a netrc file")
         else:
-            detail = f": {failure.detail}" if failure.detail else ""
+            detail = f": {self._redact(failure.detail)}" if failure.detail else ""
             message = f"{endpoint}: {action} failed with HTTP {failure.status} {failure.reason}{tries}{detail}"
             if failure.status == 403 and not self.credentials:
                 message += f" (to act as a user with that right, set {USER_VARIABLE} and {PASSWORD_VARIABLE})"
         if failure.status is None:
-            return StoreError(self._redact(message))
-        return StoreAnswerError(self._redact(message), failure.status)
+            return StoreError(message)
+        return StoreAnswerError(message, failure.status)
 
     def _redact(self, text: str) -> str:
         """Defence in depth: a store that echoes a password does not get it printed."""
         if self.credentials and self.credentials.password:
             text = text.replace(self.credentials.password, "***")
         return text
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """No credentials: the request as it is."""
+    return request
 
 
 def _auth_for(challenge: str, credentials: Credentials) -> AuthBase:
