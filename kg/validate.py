@@ -110,7 +110,7 @@ def _summary(validation: Validation) -> str:
 
 def _as_text(validation: Validation) -> str:
     files = ", ".join(str(p) for p in validation.files)
-    lines = [f"Checked {validation.triples:,} triples of {files} against the shapes in {validation.shapes}/", ""]
+    lines = [f"Checked {validation.triples:,} triples of {files} against the shapes in {_shown(validation.shapes)}/", ""]
     for finding in validation.findings:
         lines.append(f"{finding.severity}: {finding.label or finding.focus}")
         rows = (
@@ -127,6 +127,14 @@ def _as_text(validation: Validation) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shown(path: Path) -> Path:
+    """A path relative to the current folder when it lies inside it, as a person would type it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def _shorten(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -136,7 +144,7 @@ def _as_json(validation: Validation) -> dict:
     return {
         "conforms": validation.conforms,
         "files": [str(p) for p in validation.files],
-        "shapes": str(validation.shapes),
+        "shapes": str(_shown(validation.shapes)),
         "triples": validation.triples,
         "violations": len(validation.violations),
         "warnings": len(validation.warnings),
