@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import StoreError
-from kg.stores import Store, load, read_dataset
+from conftest import SEEDS
+from kg.stores import Store, load, load_dist, read_dataset
 from kg.stores.verify import triple_key
 from stores.probe import quads_by_graph
 from stores.synthetic import graph_iri, write_synthetic_dist
@@ -70,6 +71,15 @@ class TestLoad:
         result = run_kg("load", "--store", store.url, "--dist", str(dist), "--method", "update", env=store.env)
         assert result.exit_code == 0, result.output
         assert store.probe.count(graph) == len(expected[graph])
+
+    def test_a_missing_dist_is_built_first(self, store, tmp_path):
+        dist = tmp_path / "dist"
+        said: list[str] = []
+        with Store.connect(store.url, credentials=_credentials(store)) as target:
+            result = load_dist(target, dist, seeds=SEEDS, say=said.append)
+        assert said[0] == f"{dist}/ is missing: building it from {SEEDS}/"
+        expected = quads_by_graph(dist / "kg.nq")
+        assert result.counts == {graph: len(triples) for graph, triples in expected.items()}
 
     def test_progress_names_graphs_triples_and_rate_on_stderr(self, store, seed, run_kg):
         dist, expected = seed

@@ -24,6 +24,7 @@ from SPARQLWrapper import INSERT, SPARQLWrapper
 from kg.errors import StoreError
 from kg.stores.credentials import PASSWORD_VARIABLE, USER_VARIABLE, Credentials
 from kg.stores.endpoints import public_url
+from kg.stores.options import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 
 __all__ = ["Connection", "StoreAnswerError", "RETRY_STATUSES"]
 
@@ -93,8 +94,8 @@ class Connection:
         self,
         credentials: Credentials | None = None,
         *,
-        timeout: float = 120.0,
-        retries: int = 3,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
