@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pyparsing import ParseBaseException  # rdflib's SPARQL parser raises it
 from pyshacl import validate
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
@@ -82,6 +84,8 @@ def check_graph(data: Graph, shapes: Graph) -> list[Finding]:
 
 def run_shapes(data: Graph, shapes: Graph, shapes_source: Path | str = "shapes") -> tuple[list[Finding], Graph]:
     """Validate `data` with SHACL Core and SHACL-SPARQL only; the findings, sorted, and the report graph."""
+    # pyshacl logs each error it raises to stderr; kg reports it once, as one `Error: ...` line.
+    logging.getLogger("pyshacl-validate").addFilter(_silence)
     try:
         # No inference and no SHACL-AF (advanced) features: another engine must reach the same verdict.
         _, report, _ = validate(
@@ -91,12 +95,8 @@ def run_shapes(data: Graph, shapes: Graph, shapes_source: Path | str = "shapes")
             advanced=False,
             allow_warnings=True,
         )
-    except (ReportableRuntimeError, ValueError, SyntaxError) as error:
-        raise InputError(f"the shapes cannot be used: {one_line(error)}", path=shapes_source) from None
-    except Exception as error:  # a SPARQL constraint that does not parse raises pyparsing's errors
-        if type(error).__module__.startswith(("pyparsing", "rdflib")):
-            raise InputError(f"the shapes cannot be used: {one_line(error)}", path=shapes_source) from None
-        raise
+    except (ReportableRuntimeError, ParseBaseException) as error:  # not SHACL, or a SPARQL query that does not parse
+        raise InputError(f"the shapes cannot be used: {_first_sentence(error)}", path=shapes_source) from None
     findings = sorted(
         _findings(report, data, shapes), key=lambda f: (f.severity != "Violation", f.label or f.focus, f.focus, f.path, f.message)
     )
@@ -110,6 +110,15 @@ def one_line(error: BaseException) -> str:
     if isinstance(lines, int) and why:  # rdflib's Turtle parser: the line and the reason
         return f"line {lines + 1}: {why}"
     return " ".join(str(error).split()) or type(error).__name__
+
+
+def _silence(record: logging.LogRecord) -> bool:
+    return False
+
+
+def _first_sentence(error: BaseException) -> str:
+    # pyshacl repeats its message with "For reference, ..." lines; the first line says it all.
+    return one_line(Exception(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__))
 
 
 class _PreparedQueries(Graph):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,3 +186,21 @@ def test_a_folder_is_not_a_file(run_kg, built_seed):
     result = run_kg("validate", str(built_seed.out))
     assert result.exit_code == 2
     assert error_line(result) == f"Error: {built_seed.out}: is a folder; name the RDF files in it"
+
+
+def test_shapes_that_are_not_shacl_exit_2_with_one_line_on_stderr(built_seed, tmp_path):
+    # A real process: pyshacl logs its errors to the stderr it saw at import, which CliRunner cannot capture.
+    (tmp_path / "count.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass <https://schema.org/NewsArticle> ;\n"
+        '    sh:property [ sh:path ex:p ; sh:minCount "one" ; sh:message "m" ] .\n',
+        encoding="utf-8",
+    )
+    run = subprocess.run([sys.executable, "-m", "kg", "validate", "--shapes", str(tmp_path), str(built_seed.out / "kg.ttl")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr == (
+        f"Error: {tmp_path}: the shapes cannot be used: "
+        "MinCountConstraintComponent sh:minCount must be a literal with datatype xsd:integer.\n"
+    )
