@@ -305,6 +305,23 @@ def test_a_password_that_is_also_the_user_name_does_not_hide_the_user():
                                  "from the environment (HTTP 401)")
 
 
+def test_a_body_goes_once_and_signed_to_a_store_that_asks_for_digest():
+    # Regression: Virtuoso answers an unsigned PUT with 401 before it reads the body and closes the
+    # connection, so a large graph sent unsigned failed with a reset instead of the challenge.
+    def answer(number, handler):
+        if "Authorization" not in handler.headers:
+            return 401, {"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc", qop="auth"'}, b""
+        return 201, {}, b""
+
+    with ScriptedServer(answer) as server:
+        store = Store.connect(server.url, store_type="virtuoso", credentials=Credentials("kgtest", "pw"), retries=0)
+        store.put_graph("http://g/1", b"<http://s> <http://p> <http://o> .\n")
+        store.put_graph("http://g/2", b"<http://s> <http://p> <http://o> .\n")
+    sent = [(method, headers.get("Authorization", "").split(" ")[0]) for method, _, headers in server.requests]
+    # requests signs with digest once it has a nonce: the second HEAD is answered with the challenge.
+    assert sent == [("HEAD", ""), ("HEAD", ""), ("HEAD", "Digest"), ("PUT", "Digest"), ("PUT", "Digest")]
+
+
 def test_a_store_that_never_answers_times_out_with_one_line(run_kg, tmp_path, built_seed, monkeypatch):
     monkeypatch.delenv("KG_STORE_USER", raising=False)
     monkeypatch.delenv("KG_STORE_PASSWORD", raising=False)

@@ -147,10 +147,10 @@ class TestLoad:
                 killers[0].start()
 
         with Store.connect(store.url, credentials=_credentials(store), retries=1, backoff=0.1) as target:
-            with pytest.raises(StoreError, match="cannot reach the store|connection was"):
+            with pytest.raises(StoreError, match="cannot reach the store|connection was") as failure:
                 load(target, read_dataset(dist / "kg.nq"), method=method, batch_size=500,
                      progress=kill_after_first_graph, progress_every=0)
-        assert killers, "the load finished before the server was killed"
+        assert killers, f"the load failed before the server was killed: {failure.value}"
         killers[0].join()
         store.server.start()
         counts_after_crash = [store.probe.count(iri) for iri in iris]

@@ -109,6 +109,7 @@ class Connection:
         # answers with a 401 that has no challenge, hiding that it wants digest.
         self._session.auth = _no_auth
         self._auth: AuthBase | None = None
+        self._challenge_asked = False
         self._openers: dict[str, urllib.request.OpenerDirector] = {}
 
     def close(self) -> None:
@@ -139,6 +140,8 @@ class Connection:
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", (_CONNECT_TIMEOUT, self.timeout))
         try:
+            if kwargs.get("data") and self.credentials and self._auth is None and not self._challenge_asked:
+                self._ask_challenge(url, kwargs)
             response = self._session.request(method, url, auth=self._auth, **kwargs)
             if response.status_code == 401 and self.credentials and self._auth is None:
                 # The store's challenge says which scheme it wants (Virtuoso: digest).
@@ -154,6 +157,20 @@ class Connection:
                 response.headers.get("WWW-Authenticate", ""),
             )
         return response
+
+    def _ask_challenge(self, url: str, kwargs: dict) -> None:
+        """Learn the store's authentication scheme, and a digest nonce, with bodyless requests.
+
+        Virtuoso answers a request without credentials with 401 before it reads the body, and
+        closes the connection: a large PUT then fails with a reset instead of the challenge.
+        """
+        probe = {key: value for key, value in kwargs.items() if key in ("params", "timeout")}
+        answer = self._session.head(url, allow_redirects=False, **probe)
+        self._challenge_asked = True
+        if answer.status_code == 401:
+            self._auth = _auth_for(answer.headers.get("WWW-Authenticate", ""), self.credentials)
+            # Digest answers the challenge on this HEAD; later requests are signed from the start.
+            self._session.head(url, auth=self._auth, allow_redirects=False, **probe)
 
     # -- SPARQLWrapper (queries, updates) ----------------------------------------------------
 

@@ -36,9 +36,10 @@ class ScriptedServer:
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if self.command != "HEAD":
+                    self.wfile.write(body)
 
-            do_GET = do_POST = do_PUT = _answer
+            do_GET = do_HEAD = do_POST = do_PUT = _answer
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

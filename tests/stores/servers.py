@@ -291,6 +291,6 @@ def _proxy_handler(backend_port: int, expected: str) -> type[BaseHTTPRequestHand
             finally:
                 backend.close()
 
-        do_GET = do_POST = do_PUT = do_DELETE = _forward
+        do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _forward
 
     return Handler
