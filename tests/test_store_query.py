@@ -25,12 +25,6 @@ from stores.probe import quads_by_graph
 pytestmark = pytest.mark.usefixtures("store_env")
 
 EXAMPLES = examples()
-# What Virtuoso 7.2 cannot answer as the embedded store does; strict, so a fix shows up.
-VIRTUOSO_DIFFERS = {
-    "actors": "Virtuoso 7.2 fails with 'SQ200: Stack Overflow in cost model' on FILTER NOT EXISTS holding "
-              "IN (...) inside ||; (?narrower = a || ?narrower = b ...) runs",
-    "timeline": "Virtuoso 7.2 types booleans it computes (BIND (EXISTS {...} AS ?approximate)) as xsd:integer 0/1",
-}
 
 
 def _load_if_needed(store, dist: Path):
@@ -82,9 +76,7 @@ def _by_value(results: Results) -> list[tuple]:
 
 @pytest.mark.parametrize(("query", "params"), [(query, params) for query, _, params in EXAMPLES],
                          ids=[f"{query.name}-{number}" for query, number, _ in EXAMPLES])
-def test_bundled_query_answers_as_embedded(request, store, dataset, query, params):
-    if store.kind == "virtuoso" and query.name in VIRTUOSO_DIFFERS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[query.name]))
+def test_bundled_query_answers_as_embedded(store, dataset, query, params):
     dist, embedded = dataset
     _load_if_needed(store, dist)
     bindings = bind_params(query, params)
