@@ -53,6 +53,31 @@ class Finding:
         return f"{self.severity}: {name}{path}: {self.message}{value}{evidence}"
 
 
+def warning_lines(findings: list[Finding], names: int = 6) -> list[str]:
+    """One line per finding, or per kind of finding (same path and message) that recurs.
+
+    >>> same = dict(severity="Warning", path="schema:sameAs", message="No link out.", value="")
+    >>> found = [Finding(focus=f"https://kg.example.org/{n}", label=n, **same) for n in "ABC"]
+    >>> warning_lines(found, names=2)
+    ['Warning: 3 resources schema:sameAs: No link out. — A, B and 1 more']
+    >>> warning_lines(found[:1])
+    ['Warning: A <https://kg.example.org/A> schema:sameAs: No link out.']
+    """
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.severity, finding.path, finding.message), []).append(finding)
+    lines = []
+    for (severity, path, message), group in groups.items():
+        if len(group) == 1:
+            lines.append(group[0].line())
+            continue
+        shown = [finding.label or f"<{finding.focus}>" for finding in group[:names]]
+        more = f" and {len(group) - names} more" if len(group) > names else ""
+        path_part = f" {path}" if path else ""
+        lines.append(f"{severity}: {len(group)} resources{path_part}: {message} — {', '.join(shown)}{more}")
+    return lines
+
+
 def load_shapes(folder: Path | None = None) -> Graph:
     """All shapes files (*.ttl) of a folder, kg's own shapes/ by default."""
     folder = folder or shipped_dir("shapes")

@@ -86,11 +86,12 @@ def main() -> None:
 def build(seeds: Path, out: Path, base: str | None) -> None:
     """Build the dataset of every article in SEEDS into OUT (Turtle, TriG, N-Quads, JSON-LD)."""
     from kg.build import build as run_build
+    from kg.check import warning_lines
     from kg.iris import DEFAULT_BASE
 
     result = run_build(seeds, out, base or DEFAULT_BASE, progress=_say)
-    for warning in result.warnings:
-        _say(warning.line())
+    for line in warning_lines(result.warnings):
+        _say(line)
     click.echo(
         f"Built {result.articles} article{'s' if result.articles != 1 else ''}: "
         f"{result.triples:,} triples, {result.actors} actors, {result.events} events, "
