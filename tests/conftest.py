@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,21 @@ def built_seed(tmp_path_factory) -> BuildResult:
     """The seeds built once for the whole session into a temporary dist/ (read-only for tests)."""
     out = tmp_path_factory.mktemp("built") / "dist"
     return build(SEEDS, out)
+
+
+def seeds_with_second_article(folder: Path) -> Path:
+    """`folder` made a seeds folder of the seed and the fictional second article, which share actors."""
+    shutil.copytree(SEEDS, folder)
+    for path in (FIXTURES / "articles").glob("mekong_wire_2022_03_10.*"):
+        shutil.copy(path, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_two_articles(tmp_path_factory) -> BuildResult:
+    """The seed and the fictional second article built together once for the session (read-only)."""
+    seeds = seeds_with_second_article(tmp_path_factory.mktemp("two-articles") / "seeds")
+    return build(seeds, seeds.parent / "dist")
 
 
 @pytest.fixture

@@ -8,15 +8,12 @@ integer types derived from xsd:integer count as xsd:integer, because pyoxigraph 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from conftest import FIXTURES, SEEDS
-from kg.build import build
 from kg.query import LocalDataset, QueryFile, bind_params, with_values
 from kg.results import Results, Term
 from regenerate_expected import examples
@@ -72,15 +69,10 @@ def seed_engines(built_seed) -> tuple[LocalDataset, RdflibDataset]:
 
 
 @pytest.fixture(scope="session")
-def two_article_engines(tmp_path_factory) -> tuple[LocalDataset, RdflibDataset]:
+def two_article_engines(built_two_articles) -> tuple[LocalDataset, RdflibDataset]:
     """The seed and the fictional second article, which share actors such as Hun Sen."""
-    seeds = tmp_path_factory.mktemp("two") / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    for path in (FIXTURES / "articles").glob("mekong_wire_2022_03_10.*"):
-        shutil.copy(path, seeds)
-    out = seeds.parent / "dist"
-    build(seeds, out)
-    return LocalDataset.from_files(out / "kg.nq"), RdflibDataset(out / "kg.nq")
+    data = built_two_articles.out / "kg.nq"
+    return LocalDataset.from_files(data), RdflibDataset(data)
 
 
 @pytest.mark.parametrize(("query", "number", "params"), EXAMPLES, ids=EXAMPLE_IDS)

@@ -9,7 +9,6 @@ for none) and the named shape or SPARQL constraint that reports it.
 from __future__ import annotations
 
 import re
-import shutil
 import typing
 from functools import lru_cache
 from pathlib import Path
@@ -21,9 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from conftest import FIXTURES as ARTICLE_FIXTURES, SEEDS
 from kg import mapper, model
-from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
 from kg.mapper import camel
 from kg.validate import read_data
@@ -227,14 +224,9 @@ def test_shapes_target_every_class_and_constrain_every_property_kg_emits(two_art
 
 
 @pytest.fixture(scope="module")
-def two_articles_built(tmp_path_factory) -> Graph:
+def two_articles_built(built_two_articles) -> Graph:
     """The seed and the fictional article built together: every kind of resource kg emits."""
-    folder = tmp_path_factory.mktemp("two") / "seeds"
-    shutil.copytree(SEEDS, folder)
-    for path in (ARTICLE_FIXTURES / "articles").glob("*.*"):
-        shutil.copy(path, folder)
-    result = build(folder, folder.parent / "dist")
-    return read_data([result.out / "kg.trig"])
+    return read_data([built_two_articles.out / "kg.trig"])
 
 
 def _path_nodes(graph: Graph, path: Node) -> set[Node]:

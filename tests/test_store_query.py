@@ -7,14 +7,11 @@ their own form (Virtuoso keeps xsd:nonNegativeInteger where pyoxigraph says xsd:
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import FIXTURES, SEEDS
-from kg.build import build
 from kg.query import LocalDataset, RemoteEndpoint, bind_params
 from kg.results import Results, Term
 from kg.stores import Credentials, Store, load, read_dataset
@@ -42,20 +39,10 @@ def seeded(store, built_seed):
     return _load_if_needed(store, built_seed.out)
 
 
-@pytest.fixture(scope="session")
-def two_articles(tmp_path_factory) -> Path:
-    """The seed and the fictional second article, which share actors: the same triples in two graphs."""
-    seeds = tmp_path_factory.mktemp("two-articles") / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    for path in (FIXTURES / "articles").glob("mekong_wire_2022_03_10.*"):
-        shutil.copy(path, seeds)
-    return build(seeds, seeds.parent / "dist").out
-
-
 @pytest.fixture(scope="session", params=["seed", "two-articles"])
 def dataset(request, built_seed) -> tuple[Path, LocalDataset]:
     """A built dataset and the embedded store answering on it."""
-    dist = built_seed.out if request.param == "seed" else request.getfixturevalue("two_articles")
+    dist = built_seed.out if request.param == "seed" else request.getfixturevalue("built_two_articles").out
     return dist, LocalDataset.from_files(dist / "kg.nq")
 
 

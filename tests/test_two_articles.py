@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import URIRef
 
-from conftest import FIXTURES, SEEDS
+from conftest import seeds_with_second_article
 from kg.build import build
 from kg import vocab
 from kg.vocab import RDF, SCHEMA, SEM
@@ -18,11 +17,8 @@ HUN_SEN = URIRef("https://kg.example.org/person/hun-sen")
 
 @pytest.fixture
 def two_articles(tmp_path: Path) -> Path:
-    folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
-    for path in (FIXTURES / "articles").glob("mekong_wire_2022_03_10.*"):
-        shutil.copy(path, folder)
-    return folder
+    """A seeds folder of its own (a test edits the second record)."""
+    return seeds_with_second_article(tmp_path / "seeds")
 
 
 def test_both_articles_build_into_their_own_named_graphs(two_articles: Path, tmp_path: Path):

@@ -46,7 +46,7 @@ def main() -> None:
             start = time.perf_counter()
             engines[name] = load(data)
             print(f"load kg.nq into {name}: {(time.perf_counter() - start) * 1000:.1f} ms")
-        print(f"\n| query | rows | pyoxigraph ms | rdflib ms | question |\n|---|---:|---:|---:|---|")
+        print("\n| query | rows | pyoxigraph ms | rdflib ms | question |\n|---|---:|---:|---:|---|")
         seen = set()
         for query, _, params in examples():
             if query.name in seen:
