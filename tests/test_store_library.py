@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import re
 import socket
 from pathlib import Path
 
@@ -320,6 +321,23 @@ def test_a_body_goes_once_and_signed_to_a_store_that_asks_for_digest():
     sent = [(method, headers.get("Authorization", "").split(" ")[0]) for method, _, headers in server.requests]
     # requests signs with digest once it has a nonce: the second HEAD is answered with the challenge.
     assert sent == [("HEAD", ""), ("HEAD", ""), ("HEAD", "Digest"), ("PUT", "Digest"), ("PUT", "Digest")]
+
+
+def test_updates_are_signed_once_the_digest_challenge_is_known():
+    # urllib's own digest handler sends each update unsigned first: every batch twice.
+    def answer(number, handler):
+        if "Authorization" not in handler.headers:
+            return 401, {"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc", qop="auth"'}, b""
+        return 200, {}, b""
+
+    with ScriptedServer(answer) as server:
+        store = Store.connect(server.url, store_type="virtuoso", credentials=Credentials("kgtest", "pw"), retries=0)
+        for number in range(3):
+            store.update(f"INSERT DATA {{ GRAPH <http://g> {{ <http://s> <http://p> {number} }} }}")
+    sent = [(method, headers.get("Authorization", "").split(" ")[0]) for method, _, headers in server.requests]
+    assert sent == [("POST", ""), ("POST", "Digest"), ("POST", "Digest"), ("POST", "Digest")]
+    counts = [re.search(r"nc=(\w+)", headers["Authorization"]).group(1) for _, _, headers in server.requests[1:]]
+    assert counts == ["00000001", "00000002", "00000003"]
 
 
 def test_a_store_that_never_answers_times_out_with_one_line(run_kg, tmp_path, built_seed, monkeypatch):

@@ -205,7 +205,7 @@ class Connection:
                 passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
                 passwords.add_password(None, endpoint, self.credentials.user, self.credentials.password)
                 # urllib answers whichever challenge comes: digest first, then basic.
-                handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
+                handlers += [_SigningDigestAuthHandler(passwords),
                              urllib.request.HTTPBasicAuthHandler(passwords)]
             self._openers[endpoint] = urllib.request.build_opener(*handlers)
         return self._openers[endpoint]
@@ -250,6 +250,32 @@ class Connection:
         if self.credentials and self.credentials.password:
             text = text.replace(self.credentials.password, "***")
         return text
+
+
+class _SigningDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """Digest that signs each request once it knows the store's challenge.
+
+    urllib's own handler sends every request unsigned, then again after the 401: each batch of
+    INSERT DATA would go twice, and Virtuoso may close the connection before the first is sent.
+    """
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(passwords)
+        self._challenge: dict[str, str] | None = None
+
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str):
+        _, challenge = auth.split(" ", 1)
+        self._challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self._challenge and not req.has_header(self.auth_header):
+            authorization = self.get_authorization(req, self._challenge)
+            if authorization:
+                req.add_unredirected_header(self.auth_header, f"Digest {authorization}")
+        return req
+
+    https_request = http_request
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
