@@ -104,6 +104,17 @@ def build(seeds: Path, out: Path, base: str | None) -> None:
     click.echo(f"Wrote {out}/: " + ", ".join(top + nested))
 
 
+def _dataset(out: Path, base: str | None, endpoint: str | None, store_type: str | None, timeout: float,
+             retries: int):
+    """What answers queries: the triple store at `endpoint`, or else the dataset in `out`, built if missing."""
+    from kg import query as querying
+
+    if endpoint:
+        return querying.RemoteEndpoint.connect(endpoint, base=base, store_type=store_type, timeout=timeout,
+                                               retries=retries)
+    return querying.open_dataset(out, base=base, progress=_say)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of an article record (for editors' completion and checking)."""
@@ -140,12 +151,34 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool,
         raise click.UsageError("give a query's name or a .rq file, or --list to see the bundled queries")
     loaded = querying.load_query(query)
     bindings = querying.bind_params(loaded, querying.parse_params(params))
-    if endpoint:
-        dataset = querying.RemoteEndpoint.connect(endpoint, base=base, store_type=store_type, timeout=timeout,
-                                                  retries=retries)
-    else:
-        dataset = querying.open_dataset(out, base=base, progress=_say)
+    dataset = _dataset(out, base, endpoint, store_type, timeout, retries)
     click.echo(format_results(dataset.execute(loaded, bindings), fmt), nl=False)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              default=Path("timeline.svg"), show_default=True, help="The SVG file to write; - for standard output.")
+@out_option
+@base_option
+@click.option("--endpoint", metavar="URL", help="Draw what a triple store holds instead (its SPARQL endpoint or base URL).")
+@store_options
+def timeline(output: Path, out: Path, base: str | None, endpoint: str | None, store_type: str | None,
+             timeout: float, retries: int) -> None:
+    """Draw the events of the dataset in OUT (built if missing) on a time axis, as an SVG picture.
+
+    The picture is the answer of the bundled `timeline` and `articles` queries: each dated event a
+    bar over the days its time can be, coloured by status, with the days of publication behind.
+    """
+    from kg.timeline import Timeline
+    from kg.write import write_file
+
+    dataset = _dataset(out, base, endpoint, store_type, timeout, retries)
+    drawn = Timeline.of(dataset)
+    if str(output) == "-":
+        click.echo(drawn.svg(), nl=False)
+        return
+    write_file(output, drawn.svg())
+    _say(f"Wrote {output}: {drawn.summary()}")
 
 
 @main.command()

@@ -7,15 +7,17 @@ Files go to a temporary folder beside the output folder, which replaces it only 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kg.errors import InputError
 from kg.vocab import PREFIXES, new_dataset
 
-__all__ = ["write_outputs", "jsonld_context", "OUTPUT_FILES"]
+__all__ = ["write_outputs", "write_file", "jsonld_context", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
 
@@ -117,6 +119,24 @@ def _json(data) -> str:
 def _sorted_lines(text: str) -> str:
     lines = sorted(line for line in text.splitlines() if line.strip())
     return "\n".join(lines) + "\n"
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write one file whole or not at all: a temporary file beside it, then renamed over it."""
+    if not path.parent.is_dir():
+        raise InputError("the folder to write into does not exist", path=path.parent)
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise InputError(f"cannot write the file: {error.strerror or error}", path=path) from None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _write(path: Path, text: str) -> None:

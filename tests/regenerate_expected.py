@@ -17,10 +17,12 @@ from pathlib import Path
 from kg.build import build
 from kg.query import LocalDataset, QueryFile, bind_params, list_queries
 from kg.results import format_results
+from kg.timeline import Timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 EXPECTED = Path(__file__).resolve().parent / "expected"
+TIMELINE = EXPECTED / "timeline.svg"
 
 
 def examples() -> list[tuple[QueryFile, int, dict[str, str]]]:
@@ -57,6 +59,10 @@ def main() -> int:
             written.add(path)
             rows = text.count("\n") - 1
             print(f"{'changed' if changed else 'same   '}  {path.relative_to(ROOT)}  ({rows} rows)")
+        picture = Timeline.of(dataset).svg()
+        changed = not TIMELINE.exists() or TIMELINE.read_text(encoding="utf-8") != picture
+        TIMELINE.write_text(picture, encoding="utf-8", newline="\n")
+        print(f"{'changed' if changed else 'same   '}  {TIMELINE.relative_to(ROOT)}")
         for stale in sorted(set(EXPECTED.glob("*.tsv")) - written):
             stale.unlink()
             print(f"removed  {stale.relative_to(ROOT)}")

@@ -16,7 +16,7 @@ from kg.query import LocalDataset, RemoteEndpoint, bind_params
 from kg.results import Results, Term
 from kg.stores import Credentials, Store, load, read_dataset
 from kg.stores.verify import XSD, term_key
-from regenerate_expected import examples
+from regenerate_expected import TIMELINE, examples
 from stores.probe import quads_by_graph
 
 pytestmark = pytest.mark.usefixtures("store_env")
@@ -84,6 +84,11 @@ class TestQueryCommand:
         remote = run_kg("query", "names", "--endpoint", seeded.url, "--format", fmt, env=seeded.env)
         assert remote.exit_code == 0, remote.output
         assert remote.stdout == local.stdout
+
+    def test_the_timeline_picture_drawn_from_the_store_is_the_embedded_one(self, seeded, run_kg):
+        remote = run_kg("timeline", "--endpoint", seeded.url, "-o", "-", env=seeded.env)
+        assert remote.exit_code == 0, remote.output
+        assert remote.stdout == TIMELINE.read_text(encoding="utf-8")
 
     def test_parameters_are_sent_as_values(self, seeded, built_seed, run_kg):
         args = ("query", "evidence", "--param", "resource=https://kg.example.org/person/hun-sen", "--format", "json")
