@@ -306,36 +306,41 @@ def test_a_password_that_is_also_the_user_name_does_not_hide_the_user():
                                  "from the environment (HTTP 401)")
 
 
-def test_a_body_goes_once_and_signed_to_a_store_that_asks_for_digest():
-    # Regression: Virtuoso answers an unsigned PUT with 401 before it reads the body and closes the
-    # connection, so a large graph sent unsigned failed with a reset instead of the challenge.
+def _digest_store(status: int):
+    """A scripted store that challenges every unsigned request for digest, and answers `status` otherwise."""
+
     def answer(number, handler):
         if "Authorization" not in handler.headers:
             return 401, {"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc", qop="auth"'}, b""
-        return 201, {}, b""
+        return status, {}, b""
 
-    with ScriptedServer(answer) as server:
-        store = Store.connect(server.url, store_type="virtuoso", credentials=Credentials("kgtest", "pw"), retries=0)
+    server = ScriptedServer(answer)
+    store = Store.connect(server.url, store_type="virtuoso", credentials=Credentials("kgtest", "pw"), retries=0)
+    return server, store
+
+
+def _schemes(server: ScriptedServer) -> list[tuple[str, str]]:
+    return [(method, headers.get("Authorization", "").split(" ")[0]) for method, _, headers in server.requests]
+
+
+def test_a_body_goes_once_and_signed_to_a_store_that_asks_for_digest():
+    # Regression: Virtuoso answers an unsigned PUT with 401 before it reads the body and closes the
+    # connection, so a large graph sent unsigned failed with a reset instead of the challenge.
+    server, store = _digest_store(201)
+    with server:
         store.put_graph("http://g/1", b"<http://s> <http://p> <http://o> .\n")
         store.put_graph("http://g/2", b"<http://s> <http://p> <http://o> .\n")
-    sent = [(method, headers.get("Authorization", "").split(" ")[0]) for method, _, headers in server.requests]
     # requests signs with digest once it has a nonce: the second HEAD is answered with the challenge.
-    assert sent == [("HEAD", ""), ("HEAD", ""), ("HEAD", "Digest"), ("PUT", "Digest"), ("PUT", "Digest")]
+    assert _schemes(server) == [("HEAD", ""), ("HEAD", ""), ("HEAD", "Digest"), ("PUT", "Digest"), ("PUT", "Digest")]
 
 
 def test_updates_are_signed_once_the_digest_challenge_is_known():
     # urllib's own digest handler sends each update unsigned first: every batch twice.
-    def answer(number, handler):
-        if "Authorization" not in handler.headers:
-            return 401, {"WWW-Authenticate": 'Digest realm="SPARQL", nonce="abc", qop="auth"'}, b""
-        return 200, {}, b""
-
-    with ScriptedServer(answer) as server:
-        store = Store.connect(server.url, store_type="virtuoso", credentials=Credentials("kgtest", "pw"), retries=0)
+    server, store = _digest_store(200)
+    with server:
         for number in range(3):
             store.update(f"INSERT DATA {{ GRAPH <http://g> {{ <http://s> <http://p> {number} }} }}")
-    sent = [(method, headers.get("Authorization", "").split(" ")[0]) for method, _, headers in server.requests]
-    assert sent == [("POST", ""), ("POST", "Digest"), ("POST", "Digest"), ("POST", "Digest")]
+    assert _schemes(server) == [("POST", ""), ("POST", "Digest"), ("POST", "Digest"), ("POST", "Digest")]
     counts = [re.search(r"nc=(\w+)", headers["Authorization"]).group(1) for _, _, headers in server.requests[1:]]
     assert counts == ["00000001", "00000002", "00000003"]
 
