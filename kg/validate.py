@@ -110,7 +110,7 @@ def _summary(validation: Validation) -> str:
 
 def _as_text(validation: Validation) -> str:
     files = ", ".join(str(p) for p in validation.files)
-    lines = [f"Checked {validation.triples:,} triples of {files} against the shapes in {_shown(validation.shapes)}/", ""]
+    lines = [f"Checked {validation.triples:,} triples of {files} against {_shapes_named(validation.shapes)}", ""]
     for finding in validation.findings:
         lines.append(f"{finding.severity}: {finding.label or finding.focus}")
         rows = (
@@ -125,6 +125,13 @@ def _as_text(validation: Validation) -> str:
         lines.append("")
     lines.append(f"The data {_summary(validation)}.")
     return "\n".join(lines) + "\n"
+
+
+def _shapes_named(folder: Path) -> str:
+    """kg's own shapes by that name, wherever kg is installed; other shapes by their folder."""
+    if folder.resolve() == shipped_dir("shapes").resolve():
+        return "kg's shapes"
+    return f"the shapes in {_shown(folder)}/"
 
 
 def _shown(path: Path) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from kg.resources import shipped_dir
 from kg.validate import validate_files
 from kg import vocab  # a closed namespace by module: pytest's collection would probe it
 from kg.vocab import KGO
@@ -36,7 +37,15 @@ def test_built_dataset_conforms_and_exits_0(run_kg, built_seed):
     result = run_kg("validate", "--out", str(built_seed.out))
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith("conforms: 0 violations, 14 warnings."), result.stdout
-    assert f"of {built_seed.out / 'kg.trig'} against" in result.stdout
+    assert result.stdout.startswith(f"Checked 2,103 triples of {built_seed.out / 'kg.trig'} against kg's shapes\n")
+
+
+def test_other_shapes_are_named_by_their_folder(run_kg, built_seed, tmp_path, monkeypatch):
+    shutil.copytree(shipped_dir("shapes"), tmp_path / "my-shapes")
+    monkeypatch.chdir(tmp_path)
+    result = run_kg("validate", "--out", str(built_seed.out), "--shapes", "my-shapes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith("against the shapes in my-shapes/")
 
 
 def test_without_files_it_validates_dist_in_the_current_folder(run_kg, built_seed, tmp_path, monkeypatch):
