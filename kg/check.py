@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError, NotConformingError
 from kg.resources import shipped_dir
+from kg.text import shorten
 from kg.vocab import DCTERMS, GAF, NIF, RDF, RDFS, SCHEMA, SKOS, new_graph
 
 __all__ = ["Finding", "load_shapes", "check_graph", "run_shapes", "one_line", "SH"]
@@ -49,7 +50,7 @@ class Finding:
         name = f"{self.label} <{self.focus}>" if self.label else f"<{self.focus}>"
         path = f" {self.path}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
-        evidence = f" — “{_shorten(self.evidence)}”" if self.evidence else ""
+        evidence = f" — “{shorten(self.evidence, EVIDENCE_LENGTH)}”" if self.evidence else ""
         return f"{self.severity}: {name}{path}: {self.message}{value}{evidence}"
 
 
@@ -231,7 +232,7 @@ def _label(data: Graph, node: Node | None) -> str:
         if label is not None:
             return str(label)
     anchor = data.value(node, NIF.anchorOf)
-    return f"mention “{_shorten(str(anchor))}”" if anchor is not None else ""
+    return f"mention “{shorten(str(anchor), EVIDENCE_LENGTH)}”" if anchor is not None else ""
 
 
 def _term_text(graph: Graph, term: Node | None) -> str:
@@ -254,11 +255,6 @@ def _number(literal: Node | None) -> int:
         return int(literal)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 0
-
-
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EVIDENCE_LENGTH else text[: EVIDENCE_LENGTH - 1] + "…"
 
 
 _NAMES = new_graph().namespace_manager

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kg.errors import InputError
+from kg.text import shorten
 from kg.vocab import PREFIXES
 
 __all__ = ["Term", "Results", "FORMATS", "format_results", "LABEL_SUFFIX"]
@@ -180,7 +181,7 @@ def _table(results: Results) -> str:
             label_var = var + LABEL_SUFFIX
             if label_var in index and row[index[label_var]] is not None:
                 term = row[index[label_var]]
-            line.append(_cut(_readable(term)))
+            line.append(shorten(_readable(term), TABLE_CELL_WIDTH))
         cells.append(line)
     widths = [max([len(var)] + [len(line[col]) for line in cells]) for col, var in enumerate(shown)]
     out = ["  ".join(var.ljust(width) for var, width in zip(shown, widths)).rstrip()]
@@ -206,10 +207,6 @@ def _readable(term: Term | None) -> str:
     if term.kind == "bnode":
         return f"_:{term.value}"
     return " ".join(term.value.split())
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
 
 
 _FORMATTERS: dict[str, Callable[[Results], str]] = {

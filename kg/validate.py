@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph
 from kg.check import Finding, load_shapes, one_line, run_shapes
 from kg.errors import InputError
 from kg.resources import shipped_dir
+from kg.text import shorten
 from kg.vocab import bind_prefixes, new_graph
 
 __all__ = ["READ_FORMATS", "REPORT_FORMATS", "Validation", "format_for", "read_data", "validate_files", "render"]
@@ -118,7 +119,7 @@ def _as_text(validation: Validation) -> str:
             ("path", finding.path),
             ("message", finding.message),
             ("value", finding.value),
-            ("evidence", f"“{_shorten(finding.evidence)}”" if finding.evidence else ""),
+            ("evidence", f"“{shorten(finding.evidence, 200)}”" if finding.evidence else ""),
             ("rule", f"{finding.constraint or finding.shape} ({finding.component})" if finding.shape else finding.component),
         )
         lines.extend(f"  {name:<9}{text}" for name, text in rows if text)
@@ -140,11 +141,6 @@ def _shown(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
-
-
-def _shorten(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _as_json(validation: Validation) -> dict:
