@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from kg.errors import InputError
 from kg.results import Results, Term
+from kg.text import shorten
 
 __all__ = ["Timeline", "TimelineEvent", "PublicationWindow", "timeline_events", "publication_windows", "timeline_svg"]
 
@@ -27,6 +28,7 @@ STATUS_COLOURS = {
     "EventPossible": ("#CC79A7", "possible"),
 }
 OTHER_COLOUR = "#999999"
+PUBLISHED_STYLE = 'fill="#F0E442" fill-opacity="0.45"'
 
 WIDTH = 1200
 LABEL_WIDTH = 500  # the column of event labels left of the chart
@@ -49,6 +51,11 @@ class TimelineEvent:
     not_before: date | None = None
     not_after: date | None = None
     approximate: bool = False
+
+    @property
+    def dated(self) -> bool:
+        """Whether the text dates this time (the query gives both bounds or neither)."""
+        return self.not_before is not None and self.not_after is not None
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ class Timeline:
     def summary(self) -> str:
         """How many events there are and how many of them the text dates."""
         events = _unique_events(self.events)
-        dated = _unique_events(e for e in self.events if e.not_before)
+        dated = _unique_events(e for e in self.events if e.dated)
         return f"{len(events)} events, {len(dated)} of them dated, {len(self.windows)} article(s)"
 
 
@@ -120,8 +127,8 @@ def timeline_svg(events: list[TimelineEvent], windows: list[PublicationWindow]) 
     >>> svg.startswith("<svg") and "A &lt;b&gt;" in svg and "<b>" not in svg
     True
     """
-    dated = [e for e in events if e.not_before and e.not_after]
-    undated = _unique_events(e for e in events if not (e.not_before and e.not_after))
+    dated = [e for e in events if e.dated]
+    undated = _unique_events(e for e in events if not e.dated)
     parts: list[str] = []
     y = MARGIN
     count = len(_unique_events(events))
@@ -149,7 +156,7 @@ def timeline_svg(events: list[TimelineEvent], windows: list[PublicationWindow]) 
         for event in undated:
             colour, status = _status(event.status)
             parts.append(f'<circle cx="{MARGIN + 5}" cy="{y + 8}" r="5" fill="{colour}"/>')
-            parts.append(_text(MARGIN + 16, y + 12, f"{_shorten(event.label, 100)} ({status})",
+            parts.append(_text(MARGIN + 16, y + 12, f"{shorten(event.label, 100)} ({status})",
                                tooltip=f"{event.label} <{event.event}>"))
             y += ROW - 4
     y += 12
@@ -221,21 +228,19 @@ def _windows(scale: _Scale, windows: list[PublicationWindow], top: float, bottom
         if window.not_after != window.not_before:
             tooltip += f" to {window.not_after}"
         parts.append(f'<rect x="{x1:.1f}" y="{top:.1f}" width="{max(x2 - x1, 2):.1f}" height="{bottom - top:.1f}" '
-                     f'fill="#F0E442" fill-opacity="0.45"><title>{escape(tooltip)}</title></rect>')
+                     f'{PUBLISHED_STYLE}><title>{escape(tooltip)}</title></rect>')
     return parts
 
 
 def _row(scale: _Scale, event: TimelineEvent, y: float) -> list[str]:
     colour, status = _status(event.status)
     when = f" — “{event.when}”" if event.when else ""
-    label = _shorten(event.label, LABEL_CHARACTERS - len(when)) + when
+    label = shorten(event.label, max(LABEL_CHARACTERS - len(when), 12)) + when
     span = str(event.not_before) if event.not_before == event.not_after else f"{event.not_before} to {event.not_after}"
     tooltip = f"{event.label}: “{event.when}” = {event.value} ({span}{', approximate' if event.approximate else ''}); {status}"
     x1, x2 = scale.x(event.not_before), scale.x(event.not_after + timedelta(days=1))
     width = max(x2 - x1, 4.0)
-    style = f'fill="{colour}"'
-    if event.approximate:
-        style = f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-dasharray="3 2"'
+    style = _bar_style(colour, event.approximate)
     parts = [
         _text(MARGIN, y + 10, label, tooltip=tooltip),
         f'<rect x="{x1:.1f}" y="{y:.1f}" width="{width:.1f}" height="{BAR}" rx="2" {style}>'
@@ -247,20 +252,24 @@ def _row(scale: _Scale, event: TimelineEvent, y: float) -> list[str]:
 
 
 def _legend(y: float, dated: list[TimelineEvent], windows: list[PublicationWindow]) -> list[str]:
+    swatches = [(name, _bar_style(colour)) for colour, name in STATUS_COLOURS.values()]
+    if any(e.approximate for e in dated):
+        swatches.append(("approximate", _bar_style("#666666", approximate=True)))
+    if windows:
+        swatches.append(("published", PUBLISHED_STYLE))
     parts, x = [], MARGIN
-    for colour, name in STATUS_COLOURS.values():
-        parts.append(f'<rect x="{x}" y="{y}" width="14" height="10" fill="{colour}"/>')
+    for name, style in swatches:
+        parts.append(f'<rect x="{x}" y="{y}" width="14" height="10" {style}/>')
         parts.append(_text(x + 18, y + 9, name, size=11))
         x += 30 + 7 * len(name)
-    if any(e.approximate for e in dated):
-        parts.append(f'<rect x="{x}" y="{y}" width="14" height="10" fill="#666666" fill-opacity="0.35" '
-                     'stroke="#666666" stroke-dasharray="3 2"/>')
-        parts.append(_text(x + 18, y + 9, "approximate", size=11))
-        x += 30 + 7 * len("approximate")
-    if windows:
-        parts.append(f'<rect x="{x}" y="{y}" width="14" height="10" fill="#F0E442" fill-opacity="0.45"/>')
-        parts.append(_text(x + 18, y + 9, "published", size=11))
     return parts
+
+
+def _bar_style(colour: str, approximate: bool = False) -> str:
+    """A bar's paint: solid, or pale with a dashed outline for a hedged time."""
+    if approximate:
+        return f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-dasharray="3 2"'
+    return f'fill="{colour}"'
 
 
 def _text(x: float, y: float, text: str, *, size: int = 12, weight: str = "normal", colour: str = "#222222",
@@ -273,11 +282,6 @@ def _text(x: float, y: float, text: str, *, size: int = 12, weight: str = "norma
 def _status(status: str) -> tuple[str, str]:
     name = status.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     return STATUS_COLOURS.get(name, (OTHER_COLOUR, name.removeprefix("Event").lower() or "unknown"))
-
-
-def _shorten(text: str, limit: int) -> str:
-    limit = max(limit, 12)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _articles(windows: list[PublicationWindow]) -> str:
