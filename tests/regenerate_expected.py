@@ -44,6 +44,13 @@ def answer(dataset: LocalDataset, query: QueryFile, params: dict[str, str]) -> s
     return format_results(dataset.execute(query, bind_params(query, params)), "tsv")
 
 
+def _keep(path: Path, text: str, detail: str = "") -> None:
+    """Write `text` to `path`, saying whether it changed."""
+    changed = not path.exists() or path.read_text(encoding="utf-8") != text
+    path.write_text(text, encoding="utf-8", newline="\n")
+    print(f"{'changed' if changed else 'same   '}  {path.relative_to(ROOT)}{detail}")
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "dist"
@@ -54,15 +61,10 @@ def main() -> int:
         for query, number, params in examples():
             path = expected_path(query, number)
             text = answer(dataset, query, params)
-            changed = not path.exists() or path.read_text(encoding="utf-8") != text
-            path.write_text(text, encoding="utf-8", newline="\n")
-            written.add(path)
             rows = text.count("\n") - 1
-            print(f"{'changed' if changed else 'same   '}  {path.relative_to(ROOT)}  ({rows} rows)")
-        picture = Timeline.of(dataset).svg()
-        changed = not TIMELINE.exists() or TIMELINE.read_text(encoding="utf-8") != picture
-        TIMELINE.write_text(picture, encoding="utf-8", newline="\n")
-        print(f"{'changed' if changed else 'same   '}  {TIMELINE.relative_to(ROOT)}")
+            _keep(path, text, f"  ({rows} rows)")
+            written.add(path)
+        _keep(TIMELINE, Timeline.of(dataset).svg())
         for stale in sorted(set(EXPECTED.glob("*.tsv")) - written):
             stale.unlink()
             print(f"removed  {stale.relative_to(ROOT)}")
