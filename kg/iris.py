@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+from pyoxigraph import NamedNode
 
 from rdflib import URIRef
 
@@ -47,10 +49,35 @@ def _segment(text: str) -> str:
 
 
 def check_base(base: str) -> str:
-    """The base IRI, checked: absolute http(s), ending in / or #."""
-    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+[/#]$", base):
-        raise ValueError(f"the base IRI {base!r} must be an absolute http(s) IRI ending in '/' or '#'")
+    """The base IRI, checked: an absolute http(s) IRI with a host, ending in / or #, that every IRI
+    minted from it is valid (RFC 3987) and prints on one line.
+
+    >>> check_base("https://kg.example.org/news/")
+    'https://kg.example.org/news/'
+    >>> check_base("https://kg.example.org/a b/")
+    Traceback (most recent call last):
+    ValueError: the base IRI 'https://kg.example.org/a b/' holds ' ' (U+0020), which an IRI cannot hold
+    """
+    for character in base:
+        if unicodedata.category(character) in _NOT_IN_AN_IRI or character in '<>"{}|\\^`':
+            raise ValueError(
+                f"the base IRI {base!r} holds {character!r} (U+{ord(character):04X}), which an IRI cannot hold"
+            )
+    try:
+        scheme, host = urlsplit(base)[:2]
+    except ValueError as error:
+        raise ValueError(f"the base IRI {base!r} is not a valid IRI: {error}") from None
+    if scheme not in ("http", "https") or not host or base[-1] not in "/#":
+        raise ValueError(f"the base IRI {base!r} must be an absolute http(s) IRI with a host, ending in '/' or '#'")
+    try:
+        NamedNode(base + "x")
+    except ValueError as error:
+        raise ValueError(f"the base IRI {base!r} is not a valid IRI: {error}") from None
     return base
+
+
+# Control and format characters, spaces, line and paragraph separators: never in a base IRI.
+_NOT_IN_AN_IRI = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
 
 
 class Iris:

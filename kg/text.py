@@ -1,8 +1,14 @@
-"""Text for people: on one line, and cut to a length with an ellipsis."""
+"""Text for people: on one line, cut to a length with an ellipsis, or made fit for XML."""
 
 from __future__ import annotations
 
-__all__ = ["shorten"]
+import re
+from xml.sax.saxutils import escape
+
+__all__ = ["shorten", "xml_escape"]
+
+# What XML 1.0 cannot carry at all, even as a character reference (its production Char).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -15,3 +21,12 @@ def shorten(text: str, limit: int) -> str:
     """
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def xml_escape(text: str) -> str:
+    """`text` escaped for XML content or a quoted attribute, with what XML cannot carry replaced by U+FFFD.
+
+    >>> xml_escape('a <b> & "c"\x01\ufffe')
+    'a &lt;b&gt; &amp; &quot;c&quot;\ufffd\ufffd'
+    """
+    return escape(_NOT_XML.sub("\ufffd", text), {'"': "&quot;"})

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from xml.sax.saxutils import escape
 
 from kg.errors import InputError
 from kg.results import Results, Term
-from kg.text import shorten
+from kg.text import shorten, xml_escape
 
 __all__ = ["Timeline", "TimelineEvent", "PublicationWindow", "timeline_events", "publication_windows", "timeline_svg"]
 
@@ -228,7 +227,7 @@ def _windows(scale: _Scale, windows: list[PublicationWindow], top: float, bottom
         if window.not_after != window.not_before:
             tooltip += f" to {window.not_after}"
         parts.append(f'<rect x="{x1:.1f}" y="{top:.1f}" width="{max(x2 - x1, 2):.1f}" height="{bottom - top:.1f}" '
-                     f'{PUBLISHED_STYLE}><title>{escape(tooltip)}</title></rect>')
+                     f'{PUBLISHED_STYLE}><title>{xml_escape(tooltip)}</title></rect>')
     return parts
 
 
@@ -244,7 +243,7 @@ def _row(scale: _Scale, event: TimelineEvent, y: float) -> list[str]:
     parts = [
         _text(MARGIN, y + 10, label, tooltip=tooltip),
         f'<rect x="{x1:.1f}" y="{y:.1f}" width="{width:.1f}" height="{BAR}" rx="2" {style}>'
-        f'<title>{escape(tooltip)}</title></rect>',
+        f'<title>{xml_escape(tooltip)}</title></rect>',
     ]
     if event.not_before < scale.start:  # begins before this chart does
         parts.append(_text(x1 - 9, y + 10, "◂", colour=colour))
@@ -274,9 +273,9 @@ def _bar_style(colour: str, approximate: bool = False) -> str:
 
 def _text(x: float, y: float, text: str, *, size: int = 12, weight: str = "normal", colour: str = "#222222",
           tooltip: str = "") -> str:
-    title = f"<title>{escape(tooltip)}</title>" if tooltip else ""
+    title = f"<title>{xml_escape(tooltip)}</title>" if tooltip else ""
     bold = ' font-weight="bold"' if weight == "bold" else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{colour}"{bold}>{title}{escape(text)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{colour}"{bold}>{title}{xml_escape(text)}</text>'
 
 
 def _status(status: str) -> tuple[str, str]:

@@ -6,13 +6,16 @@ Files go to a temporary folder beside the output folder, which replaces it only 
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg.errors import InputError
 from kg.vocab import PREFIXES, new_dataset
@@ -70,8 +73,8 @@ def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: 
     try:
         dataset = _dataset(graphs + [metadata])
         _write(staging / "kg.ttl", union.serialize(format="turtle"))
-        _write(staging / "kg.trig", dataset.serialize(format="trig"))
-        _write(staging / "kg.nq", _sorted_lines(dataset.serialize(format="nquads")))
+        _write(staging / "kg.trig", _trig(dataset, graphs + [metadata]))
+        _write(staging / "kg.nq", _nquads(dataset))
         _write(staging / "kg.jsonld", _jsonld(dataset))
         _write(staging / "context.jsonld", _json(jsonld_context()))
         _write(staging / "void.ttl", metadata.serialize(format="turtle"))
@@ -116,9 +119,31 @@ def _json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _sorted_lines(text: str) -> str:
-    lines = sorted(line for line in text.splitlines() if line.strip())
+def _trig(dataset: Dataset, graphs: list[Graph]) -> str:
+    """TriG with the named graphs in the order given, not in the order of a set (which varies with the hash seed)."""
+    serializer = TrigSerializer(dataset)
+    serializer.contexts = [dataset.graph(graph.identifier) for graph in graphs]
+    stream = io.BytesIO()
+    serializer.serialize(stream, encoding="utf-8")
+    return stream.getvalue().decode("utf-8")
+
+
+# Characters that some reader takes for the end of a line: N-Triples allows them raw inside a
+# literal, but Python's str.splitlines, grep and others split there. Written as \uXXXX escapes,
+# every line of kg.nq is one whole quad, whatever tool reads it.
+_LINE_BREAKING = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _nquads(dataset: Dataset) -> str:
+    """N-Quads, one quad a line in sorted order; a literal's control characters escaped."""
+    text = dataset.serialize(format="nquads")
+    # rdflib escapes \n and \r, so "\n" alone ends a quad; every other character stays in its line.
+    lines = sorted(_LINE_BREAKING.sub(_uchar, line) for line in text.split("\n") if line.strip())
     return "\n".join(lines) + "\n"
+
+
+def _uchar(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04X}"
 
 
 def write_file(path: Path, text: str) -> None:

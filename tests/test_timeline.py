@@ -6,6 +6,9 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kg.query import LocalDataset
 from kg.timeline import PublicationWindow, Timeline, TimelineEvent, timeline_svg
 from regenerate_expected import TIMELINE
@@ -73,6 +76,22 @@ def test_labels_that_look_like_markup_are_text_in_the_picture():
     assert any(text.startswith(hostile[:40]) for text in texts)
     assert f"{hostile} (whatever)" in texts
     assert "Timeline: 2 events of article a&b<c>" in texts
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=30, alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_the_picture_is_well_formed_xml_whatever_a_label_holds(label: str):
+    event = TimelineEvent("https://kg.example.org/event/e", label, "https://x/status#EventPlanned",
+                          label, "2022-01-10", date(2022, 1, 10), date(2022, 1, 10))
+    undated = TimelineEvent("https://kg.example.org/event/f", label, "https://x/status#EventHappened")
+    svg = timeline_svg([event, undated], [PublicationWindow(label, date(2022, 1, 4), date(2022, 1, 6))])
+    root = ET.fromstring(svg)
+    shown = " ".join(" ".join(_texts(svg)).split())
+    # What XML can carry is shown as it is (white space as one space); the rest is replaced by U+FFFD.
+    readable = "".join(c if c in "\t\n\r" or "\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd" or c > "\uffff"
+                       else "\ufffd" for c in label)
+    assert " ".join(readable.split())[:40] in shown
+    assert root.tag == f"{SVG}svg"
 
 
 def test_standard_output_and_a_missing_folder(run_kg, built_seed, tmp_path: Path):
