@@ -1,0 +1,34 @@
+"""The synthetic corpus of the benchmarks: the same bytes for the same seed, and every article builds."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from benchmarks.corpus import write_corpus
+from kg.build import build
+from kg.vocab import RDF, SCHEMA
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir())}
+
+
+def test_the_same_count_and_seed_give_the_same_files(tmp_path: Path):
+    write_corpus(3, tmp_path / "a")
+    write_corpus(3, tmp_path / "b")
+    write_corpus(3, tmp_path / "c", seed=1)
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+    assert _digests(tmp_path / "a") != _digests(tmp_path / "c")
+
+
+def test_every_article_builds_with_shared_actors_merged_and_people_of_their_own(tmp_path: Path):
+    records = write_corpus(4, tmp_path / "seeds")
+    result = build(tmp_path / "seeds", tmp_path / "dist")
+    assert result.articles == len(records) == 4
+    content = [graph for graph in result.graphs[:-1]]
+    people = [{str(s) for s in graph.subjects(RDF.type, SCHEMA.Person) if "/person/" in str(s)} for graph in content]
+    cambodia = [any(str(s).endswith("/country/cambodia") for s in graph.subjects(RDF.type, SCHEMA.Country))
+                for graph in content]
+    assert cambodia == [True] * 4  # the same country, one IRI, in every article
+    assert all(not people[i] & people[j] for i in range(4) for j in range(i + 1, 4))  # nobody in two articles
