@@ -1,0 +1,88 @@
+"""Wall time, peak memory and triples/s of `kg build` on synthetic corpora of N articles.
+
+Run from the repository:  python tests/benchmarks/bench_scale.py [--sizes 1,10,100] [--runs 3] [-- BUILD OPTIONS]
+
+Each corpus is made by tests/benchmarks/corpus.py, then built by `kg build` in a fresh process per
+run; peak memory is the largest resident set of that process and its children (getrusage). With
+--rebuild, each run also changes one article's record and builds again into the same folder, and
+reports that rebuild's time. Figures are the median (minimum-maximum) of the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import write_corpus  # noqa: E402
+
+
+def _run(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Seconds, peak MiB and the last line of stdout of one command in a fresh process."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "seconds = time.perf_counter() - start\n"
+        "if done.returncode: sys.exit(done.stderr[-2000:])\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(seconds, peak, (done.stdout.strip().splitlines() or [''])[0], sep='\\t')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True, cwd=cwd)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    seconds, peak, summary = done.stdout.rstrip("\n").split("\t")
+    return float(seconds), float(peak), summary
+
+
+def _triples(summary: str) -> int:
+    """The triple count in kg build's summary line ("Built 10 articles: 11,424 triples, ...")."""
+    return int(summary.split(": ", 1)[1].split(" triples", 1)[0].replace(",", ""))
+
+
+def _touch_one(seeds: Path) -> None:
+    record = sorted(seeds.glob("*.yaml"))[len(list(seeds.glob("*.yaml"))) // 2]
+    record.write_text(record.read_text(encoding="utf-8") + f"# changed at {time.time()}\n", encoding="utf-8")
+
+
+def _figure(values: list[float], unit: str, digits: int = 2) -> str:
+    return f"{statistics.median(values):.{digits}f} {unit} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,100", help="comma-separated numbers of articles")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rebuild", action="store_true", help="also time a rebuild after one changed article")
+    parser.add_argument("options", nargs="*", help="more options for kg build (after --)")
+    args = parser.parse_args()
+    print(f"kg build on synthetic corpora, {args.runs} runs each: median (min-max)")
+    for size in (int(part) for part in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            write_corpus(size, work / "seeds")
+            walls, peaks, rebuilds, triples = [], [], [], 0
+            for run in range(args.runs):
+                out = work / f"dist-{run}"
+                command = [sys.executable, "-m", "kg", "build", "--seeds", "seeds", "--out", out.name, *args.options]
+                seconds, peak, summary = _run(command, work)
+                walls.append(seconds)
+                peaks.append(peak)
+                triples = _triples(summary)
+                if args.rebuild:
+                    _touch_one(work / "seeds")
+                    rebuilds.append(_run(command, work)[0])
+            line = (f"{size:>6} articles {triples:>10,} triples  wall {_figure(walls, 's')}  "
+                    f"peak {_figure(peaks, 'MiB', 0)}  {triples / statistics.median(walls):,.0f} triples/s")
+            if rebuilds:
+                line += f"  rebuild after 1 changed: {_figure(rebuilds, 's')}"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
