@@ -22,43 +22,70 @@ def resolve_times(article: Article) -> None:
     published = record.article.published
     window = (published.earliest, published.latest)
     events = {event.id: (index, event) for index, event in enumerate(record.events)}
-    busy: set[str] = set()
+    done: set[int] = set()
 
-    def event_time(event_id: str, asked_from: FieldPath) -> TimeValue:
-        index, event = events[event_id]
+    def came_after(expression: TimeExpression, path: FieldPath) -> int:
+        """The index of the event that `expression` comes after, which must have a time."""
+        index, event = events[expression.after]
         if not event.when:
-            raise article.error(asked_from, f"the event {event_id!r} has no time to come after")
-        resolve_event(index)
-        return event.when[0].value
+            raise article.error(path + ("after",), f"the event {expression.after!r} has no time to come after")
+        return index
 
-    def one(expression: TimeExpression, path: FieldPath, default_direction: str | None) -> None:
-        if expression._value is not None:
-            return
-        after = event_time(expression.after, path + ("after",)) if expression.after else None
+    def one(expression: TimeExpression, path: FieldPath, default_direction: str | None, after: TimeValue | None) -> None:
         direction = expression.direction.value if expression.direction else default_direction
         try:
             expression._value = normalise(expression.quote.text, window, direction=direction, after=after)
         except TimeExpressionError as error:
             raise article.error(path + ("quote",), str(error)) from None
 
-    def resolve_event(index: int) -> None:
-        event = record.events[index]
-        if event.id in busy:
-            raise article.error(("events", index, "when"), f"the times of {event.id!r} come after each other in a circle")
-        busy.add(event.id)
-        for j, expression in enumerate(event.when):
-            one(expression, ("events", index, "when", j), _DIRECTION.get(event.status))
-        busy.discard(event.id)
+    def resolve_event(first: int) -> None:
+        """Normalise an event's times, each after the times of the event it comes after.
+
+        Depth first, with the chain of events waiting on each other kept in a list rather than on
+        Python's stack, so that a record with a long chain of "later" cannot exhaust it.
+        """
+        chain, waiting = [first], {first}
+        while chain:
+            index = chain[-1]
+            event = record.events[index]
+            waits_on = None
+            for j, expression in enumerate(event.when):
+                if expression._value is not None:
+                    continue
+                path = ("events", index, "when", j)
+                after = None
+                if expression.after:
+                    earlier = came_after(expression, path)
+                    if earlier in waiting:
+                        raise article.error(
+                            ("events", earlier, "when"),
+                            f"the times of {expression.after!r} come after each other in a circle",
+                        )
+                    if earlier not in done:
+                        waits_on = earlier
+                        break
+                    after = record.events[earlier].when[0].value
+                one(expression, path, _DIRECTION.get(event.status), after)
+            if waits_on is None:
+                done.add(chain.pop())
+                waiting.discard(index)
+            else:
+                chain.append(waits_on)
+                waiting.add(waits_on)
 
     for index in range(len(record.events)):
-        resolve_event(index)
+        if index not in done:
+            resolve_event(index)
     for i, post in enumerate(record.posts):
         for j, holding in enumerate(post.holders):
             here = ("posts", i, "holders", j)
             for side in ("since", "until"):
                 expression = getattr(holding, side)
                 if expression is not None:
-                    one(expression, here + (side,), "past")
+                    after = None
+                    if expression.after:
+                        after = record.events[came_after(expression, here + (side,))].when[0].value
+                    one(expression, here + (side,), "past", after)
             if holding.since and holding.until and holding.until.value.end < holding.since.value.begin:
                 raise article.error(
                     here + ("until",),

@@ -1,9 +1,16 @@
 """Time expressions as written ("on Friday", "earlier this week", "nearly a year ago"), normalised.
 
 An expression is read against the publication date. When the article's date is only known as a
-window, the expression is read against every day of the window and the results are joined: the
+window, the expression is read as of every day of the window and the results are joined: the
 normalised value is the finest calendar unit (day, week, month, year) that holds whatever the
 real publication day was, with the tightest bounds, or else an interval.
+
+No reading goes back in time as the publication day moves on: a later day never gives an earlier
+beginning, end or label. So the readings as of the window's first and last days bound all the
+others, and the days between matter only where a reading can fail on some of them ("earlier this
+week" on a Monday, "February 29" in a year that has none). `normalise` reads the expression as of
+those few days, whatever the window's length; kg writes only the years 1..9999, and an expression
+that leaves them is an error.
 
 >>> from datetime import date
 >>> normalise("on Friday", (date(2022, 1, 4), date(2022, 1, 6)), direction="future").label
@@ -19,6 +26,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
+
+from kg.text import shorten
 
 __all__ = ["TimeValue", "TimeExpressionError", "normalise", "fixed", "UNITS"]
 
@@ -37,6 +46,11 @@ _HEDGES = {"nearly": (1.0, 0.75), "almost": (1.0, 0.75), "about": (1.25, 0.75),
 
 class TimeExpressionError(ValueError):
     """An expression kg cannot read, or one that cannot hold for the publication date."""
+
+
+_FIRST_YEAR, _LAST_YEAR = date.min.year, date.max.year
+# The days from 0001-01-01 to 9999-12-31: a count with more digits, of any unit, leaves those years.
+_MOST_DAYS = date.max.toordinal()
 
 
 @dataclass(frozen=True)
@@ -68,10 +82,13 @@ def normalise(
     direction: Literal["past", "future"] | None = None,
     after: TimeValue | None = None,
 ) -> TimeValue:
-    """Normalise `expression` for a publication date anywhere in `window` (inclusive)."""
-    earliest, latest = window
-    days = [earliest + timedelta(days=n) for n in range((latest - earliest).days + 1)]
-    readings = [_read(expression, day, direction, after) for day in days]
+    """Normalise `expression` for a publication date anywhere in `window` (inclusive).
+
+    The readings as of a few telling days stand for those of every day: since no reading goes
+    back in time as the day moves on, their earliest beginning and latest end are those of all
+    days, and one label among them is one label for all.
+    """
+    readings = [_read(expression, day, direction, after) for day in _telling_days(*window)]
     units = {r.unit for r in readings}
     labels = {r.label for r in readings}
     begin = min(r.begin for r in readings)
@@ -81,6 +98,34 @@ def normalise(
         return TimeValue(readings[0].unit, readings[0].label, begin, end, approximate)
     finest = max(units, key=UNITS.index)
     return _coarsen(finest, begin, end, approximate)
+
+
+def _telling_days(earliest: date, latest: date) -> list[date]:
+    """The days of the window whose readings decide the value, in order: at most eight.
+
+    The first and the last day bound every reading. Besides them, the first day after `earliest`
+    on which each kind of failure can happen: a Monday or a Sunday ("earlier/later this week"),
+    the first or the last of a month ("earlier/later this month"), the last day of a year and the
+    first of the next ("earlier/later this year", and "February 29", which fails in a year without
+    it: a window whose ends are both in leap years but not in the same one reaches a New Year's Day
+    in a year that is not).
+    """
+    days = {earliest, latest}
+    if latest > earliest:
+        after = earliest + timedelta(days=1)
+        month_end = date(after.year, after.month, calendar.monthrange(after.year, after.month)[1])
+        year_end = date(after.year, 12, 31)
+        # As ordinals, which may pass 9999-12-31 where a date cannot.
+        ordinals = [
+            after.toordinal() + (7 - after.weekday()) % 7,  # a Monday
+            after.toordinal() + 6 - after.weekday(),  # a Sunday
+            after.toordinal() if after.day == 1 else month_end.toordinal() + 1,  # the first of a month
+            month_end.toordinal(),
+            year_end.toordinal(),
+            year_end.toordinal() + 1,  # New Year's Day
+        ]
+        days.update(date.fromordinal(n) for n in ordinals if n <= latest.toordinal())
+    return sorted(days)
 
 
 def _coarsen(unit: Unit, begin: date, end: date, approximate: bool) -> TimeValue:
@@ -107,14 +152,25 @@ def _read(expression: str, day: date, direction: str | None, after: TimeValue | 
     for pattern, reader in _READERS:
         match = re.fullmatch(pattern, words)
         if match:
-            value = reader(match, day, direction, after, hedge)
+            try:
+                value = reader(match, day, direction, after, hedge)
+            except OverflowError:  # from date arithmetic, or from _date and _count below
+                raise TimeExpressionError(
+                    f"{_shown(expression)} falls outside the years {_FIRST_YEAR}..{_LAST_YEAR} that kg can write, "
+                    f"for an article published on {day}"
+                ) from None
             if hedge and not value.approximate:
                 value = TimeValue(value.unit, value.label, value.begin, value.end, True)
             return value
     raise TimeExpressionError(
-        f"cannot read the time expression {expression!r}; kg reads weekdays, dates, months, years, "
+        f"cannot read the time expression {_shown(expression)}; kg reads weekdays, dates, months, years, "
         "'last/this/next week|month|year', 'earlier this week', 'N units ago', and 'later' with after:"
     )
+
+
+def _shown(expression: str) -> str:
+    """The expression quoted for a message, cut short: it may be as long as a record allows."""
+    return repr(shorten(expression, 60))
 
 
 def _week_label(day: date) -> str:
@@ -127,13 +183,30 @@ def _week(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+def _date(year: int, month: int, day: int) -> date:
+    """A date; a year kg cannot write is an OverflowError, as date arithmetic past it is."""
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:
+        raise OverflowError(f"year {year} is out of range")
+    return date(year, month, day)
+
+
+def _count(digits: str) -> int:
+    """A count written in words or digits; one too large for any date span is an OverflowError."""
+    if digits in _NUMBERS:
+        return _NUMBERS[digits]
+    if len(digits) > len(str(_MOST_DAYS)):  # before int(), which refuses very long digit strings
+        raise OverflowError(f"{digits} is too large")
+    return int(digits)
+
+
 def _month(year: int, month: int) -> TimeValue:
-    last = calendar.monthrange(year, month)[1]
-    return TimeValue("month", f"{year:04d}-{month:02d}", date(year, month, 1), date(year, month, last))
+    first = _date(year, month, 1)
+    last = first.replace(day=calendar.monthrange(year, month)[1])
+    return TimeValue("month", f"{year:04d}-{month:02d}", first, last)
 
 
 def _year(year: int) -> TimeValue:
-    return TimeValue("year", f"{year:04d}", date(year, 1, 1), date(year, 12, 31))
+    return TimeValue("year", f"{year:04d}", _date(year, 1, 1), _date(year, 12, 31))
 
 
 def _day(day: date) -> TimeValue:
@@ -143,7 +216,8 @@ def _day(day: date) -> TimeValue:
 def _shift_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    first = _date(year, month + 1, 1)
+    return first.replace(day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _need_direction(direction: str | None, words: str) -> str:
@@ -239,19 +313,19 @@ def _month_day(match, day, direction, after, hedge) -> TimeValue:
     way = _need_direction(direction, match.group(0)) if year is None else None
     try:
         if year is not None:
-            return _day(date(year, month, number))
+            return _day(_date(year, month, number))
         candidate = date(day.year, month, number)
         if way == "past" and candidate >= day:
-            candidate = date(day.year - 1, month, number)
+            candidate = _date(day.year - 1, month, number)
         if way == "future" and candidate <= day:
-            candidate = date(day.year + 1, month, number)
+            candidate = _date(day.year + 1, month, number)
         return _day(candidate)
     except ValueError as error:
         raise TimeExpressionError(f"{match.group(0)!r} is not a date: {error}") from None
 
 
 def _ago(match, day, direction, after, hedge) -> TimeValue:
-    count = _NUMBERS.get(match.group(1)) or int(match.group(1))
+    count = _count(match.group(1))
     unit = match.group(2).rstrip("s")
     far, near = _HEDGES.get(hedge, (1.0, 1.0))
 
