@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 
-from kg.errors import KgError
+from kg.errors import EXIT_INTERRUPTED, KgError
 from kg.stores.endpoints import STORE_TYPES
 from kg.stores.options import DEFAULT_RETRIES, DEFAULT_TIMEOUT, METHODS, VERIFY_LEVELS
 
@@ -15,9 +17,13 @@ __all__ = ["main"]
 
 
 class _Group(click.Group):
-    """The one error boundary: a KgError is printed as `Error: ...` with its exit code."""
+    """The one error boundary: a KgError is printed as `Error: ...` with its exit code; Ctrl-C exits 130."""
 
     def invoke(self, ctx: click.Context):
+        if hasattr(signal, "SIGXFSZ") and threading.current_thread() is threading.main_thread():
+            # Past a file-size limit (ulimit -f) a write then fails with EFBIG, which is reported
+            # as one line, instead of the signal killing kg halfway through writing.
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         try:
             return super().invoke(ctx)
         except KgError as error:
@@ -26,6 +32,9 @@ class _Group(click.Group):
             if report:
                 click.echo(report, err=True)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
 
 def _say(message: str) -> None:
@@ -69,7 +78,7 @@ def main() -> None:
     """kg: publish news articles as grounded, checked linked data.
 
     Exit codes: 0 done, 1 the data does not conform to the shapes, 2 bad input or usage,
-    3 a triple store could not be reached or refused the data.
+    3 a triple store could not be reached or refused the data, 130 interrupted (Ctrl-C).
     """
 
 

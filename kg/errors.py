@@ -13,12 +13,14 @@ __all__ = [
     "EXIT_NOT_CONFORMING",
     "EXIT_INPUT",
     "EXIT_STORE",
+    "EXIT_INTERRUPTED",
 ]
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
 EXIT_INPUT = 2
 EXIT_STORE = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class KgError(Exception):
