@@ -19,7 +19,7 @@ from kg.read import Article, find_records, read_article
 from kg.resolve import resolve_times
 from kg.resources import data_file, shipped_dir
 from kg.vocab import RDF, SCHEMA, SEM, merged, new_graph
-from kg.write import write_outputs
+from kg.write import recover, write_outputs
 
 __all__ = ["BuildResult", "build", "prepare_article", "load_ontology"]
 
@@ -66,6 +66,7 @@ def build(
     except ValueError as error:
         raise InputError(str(error), field="--base") from None
     say = progress or (lambda message: None)
+    recover(out)  # a build killed while writing may have left the previous dist/ beside it
     records = find_records(seeds)
     articles, graphs = [], []
     for number, record_path in enumerate(records, start=1):
@@ -82,7 +83,7 @@ def build(
     union = merged([content, metadata])
     say(f"checking {len(union)} triples against the shapes")
     warnings = check_graph(union, shapes)
-    files = write_outputs(graphs, metadata, union, load_ontology(), out)
+    files = write_outputs(graphs, metadata, union, load_ontology(), out, keep=[seeds])
     return BuildResult(
         articles=len(articles),
         triples=len(union),

@@ -1,17 +1,40 @@
 """Write stage: the dataset as Turtle, TriG, N-Quads and JSON-LD, moved into place all at once.
 
 Output is the same bytes for the same input: no blank nodes, sorted statements, no clock.
-Files go to a temporary folder beside the output folder, which replaces it only at the end.
+
+The output folder is replaced whole, so kg replaces only a folder it wrote: one holding the
+marker file `.kg-dist` (or, built before the marker, one holding void.ttl that names kg's build
+and nothing but kg's files), a new folder or an empty one; never the seeds' folder, the current
+folder or the home folder, nor a folder above one of them.
+
+Files go to a staging folder beside the output folder, `.dist-new-PID-XXXXXXXX` (PID: the
+writer's process id), which replaces it only when every file is written. On Linux the two folders
+trade places in one step (renameat2 with RENAME_EXCHANGE), so whenever a reader looks, or the
+process dies, dist/ is the old complete folder or the new one. Where the system cannot trade, the
+old folder is renamed to `.dist-old-PID-XXXXXXXX` and the new one into its place: a process killed
+between those two renames leaves no dist/ but the old folder beside it, and `recover`, run before
+every build, puts it back. `recover` also removes the staging and old folders of writers that no
+longer run (killed with kill -9, say), recognised by that name and by holding nothing but kg's files;
+a dead writer is preferred to a guess from a folder's age, which cannot tell a slow build from a
+killed one. Guarding against process death, not power loss, nothing is fsync'ed.
+
+A write that fails (a full disk, a read-only folder, a name too long, a file-size limit) is an
+InputError naming the file and the reason; the output folder is left as it was.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import io
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -20,9 +43,14 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from kg.errors import InputError
 from kg.vocab import PREFIXES, new_dataset
 
-__all__ = ["write_outputs", "write_file", "jsonld_context", "OUTPUT_FILES"]
+__all__ = ["write_outputs", "write_file", "recover", "jsonld_context", "OUTPUT_FILES", "MARKER"]
 
 OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
+
+# The file that tells kg a folder is its own output, which the next build may replace.
+MARKER = ".kg-dist"
+_MARKER_SIGN = "Written by kg build"
+_MARKER_TEXT = f"{_MARKER_SIGN}; the next kg build replaces this whole folder.\n"
 
 # Short JSON-LD keys for the terms people meet most; everything else is a compact IRI.
 _TERMS = {
@@ -62,15 +90,19 @@ def jsonld_context() -> dict:
     return {"@context": context}
 
 
-def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Graph, out: Path) -> list[Path]:
+def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Graph, out: Path, *,
+                  keep: Iterable[Path] = ()) -> list[Path]:
     """Write every output file into `out`, replacing it only when all were written.
 
-    `graphs` are the article graphs, `union` them and the metadata graph merged.
+    `graphs` are the article graphs, `union` them and the metadata graph merged. `out` must be new,
+    empty or written by kg, and must not be (or be above) a folder in `keep`, such as the seeds.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging = None
     try:
+        _check_out(out, keep)
+        recover(out)
+        staging = _make_staging(out)
         dataset = _dataset(graphs + [metadata])
         _write(staging / "kg.ttl", union.serialize(format="turtle"))
         _write(staging / "kg.trig", _trig(dataset, graphs + [metadata]))
@@ -84,10 +116,12 @@ def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: 
             name = str(graph.identifier).rstrip("/").rsplit("/", 1)[-1]
             _write(staging / "graphs" / f"{name}.ttl", graph.serialize(format="turtle"))
         _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return sorted(p for p in out.rglob("*") if p.is_file())
+    except OSError as error:
+        raise _cannot_write(error, out, staging) from None
+    finally:
+        if staging is not None:
+            _remove(staging)  # the unfinished build, or after the swap the previous one
+    return sorted(p for p in out.rglob("*") if p.is_file() and p.name != MARKER)
 
 
 def _dataset(graphs: list[Graph]) -> Dataset:
@@ -165,16 +199,167 @@ def write_file(path: Path, text: str) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as error:
+        error.filename = error.filename or str(path)  # a failed write() names no file
+        raise
+
+
+def recover(out: Path) -> None:
+    """Undo what kg processes killed while writing `out` left: put the old folder back, remove the rest."""
+    out = out.resolve()
+    try:
+        leftovers = _leftovers(out)
+        missing = not out.exists()
+    except OSError:
+        return  # nothing of ours can be beside a folder that cannot be looked at
+    previous = [p for p in leftovers if p.name.startswith(f".{out.name}-old-") and _is_kg_dist(p)]
+    if missing and previous:
+        newest = max(previous, key=lambda p: p.stat().st_mtime)
+        try:
+            os.rename(newest, out)
+        except OSError as error:
+            raise InputError(f"cannot put back the previous build from {newest.name}: {error.strerror}",
+                             path=out, field="--out") from None
+        leftovers.remove(newest)
+    for folder in leftovers:
+        _remove(folder)
+
+
+def _check_out(out: Path, keep: Iterable[Path]) -> None:
+    """Raise unless kg may replace `out`: new, empty or its own, and above none of `keep`, here or home."""
+    guarded = [(Path(folder).resolve(), "the seeds folder") for folder in keep]
+    guarded.append((Path.cwd().resolve(), "the current folder"))
+    try:
+        guarded.append((Path.home().resolve(), "the home folder"))
+    except (RuntimeError, KeyError):
+        pass  # no home folder to guard
+    for folder, name in guarded:
+        if out == folder or out in folder.parents:
+            raise InputError(f"{'is' if out == folder else 'holds'} {name} ({folder}), which would be lost, since "
+                             "kg build replaces --out whole; choose a new or empty folder, such as dist",
+                             path=out, field="--out")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise InputError("is a file, not a folder; choose a new or empty folder", path=out, field="--out")
+    if any(out.iterdir()) and not _is_kg_dist(out):
+        raise InputError(f"is not a folder kg built (no {MARKER} marker), and kg build would replace it whole; "
+                         "choose an empty or new folder", path=out, field="--out")
+
+
+def _is_kg_dist(folder: Path) -> bool:
+    """Whether kg wrote `folder`: its marker says so, or (built before the marker) void.ttl and nothing else does."""
+    marker = folder / MARKER
+    if marker.is_file():
+        return marker.read_text(encoding="utf-8", errors="replace").startswith(_MARKER_SIGN)
+    void = folder / "void.ttl"
+    return (void.is_file() and '"kg build"' in void.read_text(encoding="utf-8", errors="replace")
+            and _holds_only_outputs(folder))
+
+
+def _holds_only_outputs(folder: Path) -> bool:
+    """Whether everything in `folder` has the name of one of kg's files (true of an empty folder)."""
+    for entry in folder.iterdir():
+        if entry.name == "graphs" and entry.is_dir() and not entry.is_symlink():
+            if not all(p.suffix == ".ttl" and p.is_file() for p in entry.iterdir()):
+                return False
+        elif entry.name not in (*OUTPUT_FILES, MARKER) or not entry.is_file():
+            return False
+    return True
+
+
+def _leftovers(out: Path) -> list[Path]:
+    """The staging and old folders beside `out` whose writer no longer runs and that hold only kg's files."""
+    named = re.compile(rf"\.{re.escape(out.name)}-(?:new|old)-(\d+)-\w+")
+    found = []
+    for entry in out.parent.iterdir():
+        match = named.fullmatch(entry.name)
+        if (match and entry.is_dir() and not entry.is_symlink() and not _runs(int(match[1]))
+                and _holds_only_outputs(entry)):
+            found.append(entry)
+    return found
+
+
+def _runs(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # there os.kill(pid, 0) would stop the process, not ask after it; leave its folders be
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it runs, as someone else
+    return True
+
+
+def _make_staging(out: Path) -> Path:
+    """An empty folder of ours beside `out`, named for this process so that a later build knows when it was left."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent))
+    _write(staging / MARKER, _MARKER_TEXT)
+    return staging
+
+
+def _cannot_write(error: OSError, out: Path, staging: Path | None) -> InputError:
+    """An OSError while writing, as one line naming the output file it was for and the reason."""
+    path = Path(error.filename) if error.filename else out
+    if staging is not None and staging in path.parents:
+        path = out / path.relative_to(staging)
+    elif path.parent == out.parent and path.name.startswith(f".{out.name}-"):
+        path = out  # the staging or old folder, which are ours, not the user's
+    return InputError(f"cannot write: {error.strerror or error}; the output folder is left as it was",
+                      path=path, field="--out")
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` where `out` is, keeping the old folder until the new one is in place."""
+    """Put `staging` where `out` is; after it, `staging` holds the previous folder, if any, to be removed."""
     staging.chmod(0o755)
     if not out.exists():
-        staging.rename(out)
+        os.rename(staging, out)
         return
-    old = out.parent / f".{out.name}-old-{staging.name}"
-    out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    if _exchange(staging, out):
+        return
+    old = out.with_name(f".{out.name}-old-{staging.name.rsplit('-new-', 1)[1]}")
+    os.rename(out, old)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    os.rename(old, staging)  # so that only a complete old folder is ever named -old-
+
+
+_AT_FDCWD = -100  # <fcntl.h> on Linux: paths relative to the current folder
+_RENAME_EXCHANGE = 2  # <linux/fs.h>
+
+
+@functools.cache
+def _renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None  # a C library older than glibc 2.28
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+def _exchange(staging: Path, out: Path) -> bool:
+    """Trade the places of two folders in one step; False where the system or the file system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(out), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(code, os.strerror(code), str(staging))
