@@ -143,11 +143,14 @@ def schema() -> None:
 @click.option("--endpoint", metavar="URL",
               help="Ask the triple store at URL (base URL or SPARQL endpoint) where kg load put the dataset.")
 @store_options
+@click.option("--allow-service", is_flag=True,
+              help="Let a SERVICE clause call another endpoint (from kg, or from the store); refused by default.")
 def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool, out: Path, base: str | None,
-          endpoint: str | None, store_type: str | None, timeout: float, retries: int) -> None:
+          endpoint: str | None, store_type: str | None, timeout: float, retries: int, allow_service: bool) -> None:
     """Answer QUERY (a bundled query's name, or a .rq file) on the dataset in OUT, built if missing.
 
-    With --endpoint, a triple store answers; its credentials come from KG_STORE_USER and
+    Only SELECT queries run: an update (INSERT, DELETE, LOAD, DROP, ...) is refused before anything
+    is sent. With --endpoint, a triple store answers; its credentials come from KG_STORE_USER and
     KG_STORE_PASSWORD, or from a netrc file.
     """
     from kg import query as querying
@@ -158,7 +161,7 @@ def query(query: str | None, params: tuple[str, ...], fmt: str, show_list: bool,
         return
     if not query:
         raise click.UsageError("give a query's name or a .rq file, or --list to see the bundled queries")
-    loaded = querying.load_query(query)
+    loaded = querying.load_query(query, allow_service=allow_service)
     bindings = querying.bind_params(loaded, querying.parse_params(params))
     dataset = _dataset(out, base, endpoint, store_type, timeout, retries)
     click.echo(format_results(dataset.execute(loaded, bindings), fmt), nl=False)

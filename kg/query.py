@@ -2,7 +2,8 @@
 
 Three steps, kept apart so that a remote endpoint can replace the embedded store:
 
-1. `load_query` reads a query file and its header (question, parameters, examples);
+1. `load_query` reads a query file and its header (question, parameters, examples), and
+   `check_query` refuses what could change a store or call another endpoint (an update, SERVICE);
    `bind_params` turns `--param key=value` strings into typed RDF terms, checking every one.
 2. an executor runs the query with those bindings: `LocalDataset` (pyoxigraph, in-process, the
    graphs' merge as default graph, bindings passed as substitutions) or any object with the same
@@ -44,6 +45,8 @@ __all__ = [
     "DATASET_FILE",
     "list_queries",
     "load_query",
+    "check_query",
+    "service_endpoints",
     "parse_params",
     "bind_params",
     "with_values",
@@ -113,18 +116,21 @@ def list_queries() -> list[QueryFile]:
     return [_read(path, path.stem, f"{path.stem}.rq") for path in paths]
 
 
-def load_query(name_or_path: str | Path) -> QueryFile:
-    """A bundled query by name (`evidence`), or a user's own query file (`my.rq`)."""
+def load_query(name_or_path: str | Path, *, allow_service: bool = False) -> QueryFile:
+    """A bundled query by name (`evidence`), or a user's own query file (`my.rq`), checked by `check_query`."""
     text = str(name_or_path)
     if isinstance(name_or_path, Path) or text.endswith(".rq") or "/" in text or "\\" in text:
         path = Path(name_or_path)
         if not path.is_file():
             raise InputError("no such query file", path=path)
-        return _read(path, path.stem, str(path))
-    path = shipped_dir("queries") / f"{text}.rq"
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", text) or not path.is_file():
-        raise InputError("no bundled query of this name; `kg query --list` shows them", path=f"{text}.rq")
-    return _read(path, text, path.name)
+        query = _read(path, path.stem, str(path))
+    else:
+        path = shipped_dir("queries") / f"{text}.rq"
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", text) or not path.is_file():
+            raise InputError("no bundled query of this name; `kg query --list` shows them", path=f"{text}.rq")
+        query = _read(path, text, path.name)
+    check_query(query, allow_service=allow_service)
+    return query
 
 
 def _read(path: Path, name: str, display: str) -> QueryFile:
@@ -177,6 +183,131 @@ def _example_params(command: str, display: str, line: int) -> dict[str, str]:
         raise InputError(f"cannot read the example: {error}", path=display, line=line) from None
     values = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--param"]
     return parse_params(values, where=(display, line))
+
+
+# What a query may do ---------------------------------------------------------------------------
+
+# The code point escapes that rdflib's parser expands before parsing, everywhere in the text;
+# pyoxigraph and other engines expand them inside strings and IRIs only.
+_CODE_POINT_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+_UPDATE_KEYWORDS = {
+    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
+    "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
+
+
+def check_query(query: QueryFile, *, allow_service: bool = False) -> None:
+    """Refuse, before anything is sent or run, a query that could change a store or call another endpoint.
+
+    kg query only reads: a SPARQL update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE,
+    ADD, WITH) is refused, and so is any form but SELECT. A SERVICE clause makes the engine call
+    another endpoint (pyoxigraph in-process, or the remote store), so it is refused unless
+    `allow_service`. Both are decided on the query as rdflib's SPARQL 1.1 parser reads it: a text
+    it cannot read is a syntax error and reaches no engine.
+
+    >>> check_query(QueryFile("drop", "drop.rq", "DROP ALL", "", (), ()))
+    Traceback (most recent call last):
+    kg.errors.InputError: drop.rq: a SPARQL update (DROP) is never run: kg query only reads; give a SELECT query
+    """
+    parsed = _parse_query(query)
+    if parsed[1].name != "SelectQuery":
+        raise InputError("only SELECT queries can be run by kg query", path=query.display)
+    endpoints = service_endpoints(parsed)
+    if endpoints and not allow_service:
+        raise InputError(
+            f"the query calls another endpoint (SERVICE {endpoints[0]}); kg makes no such call unless given "
+            "--allow-service",
+            path=query.display,
+        )
+
+
+def service_endpoints(parsed) -> list[str]:
+    """The endpoints that SERVICE clauses of a query parsed by rdflib call, wherever they are nested.
+
+    >>> from rdflib.plugins.sparql.parser import parseQuery
+    >>> service_endpoints(parseQuery('SELECT * { ?s ?p "SERVICE" FILTER EXISTS { SERVICE <http://x/sparql> {} } }'))
+    ['<http://x/sparql>']
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from pyparsing import ParseResults
+
+    found: list[str] = []
+
+    def visit(node) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                found.append(_shown_term(node["term"]))
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, (ParseResults, list, tuple)):
+            for item in node:
+                visit(item)
+
+    visit(parsed)
+    return found
+
+
+def _shown_term(term) -> str:
+    if isinstance(term, str) and hasattr(term, "n3"):  # an rdflib URIRef or Variable
+        return term.n3()
+    # A prefixed name; dict.get, as CompValue.get answers a missing key with its name.
+    return f"{dict.get(term, 'prefix') or ''}:{dict.get(term, 'localname') or ''}"
+
+
+def _parse_query(query: QueryFile):
+    """The query as rdflib's parser reads it; an update or a text that is not SPARQL is an InputError."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    _refuse_ascii_escapes(query)
+    try:
+        try:
+            return parseQuery(query.text)
+        except ParseBaseException as error:
+            as_query = error
+        try:
+            update = parseUpdate(query.text)
+        except ParseBaseException as as_update:
+            raise _not_sparql(query, max(as_query, as_update, key=lambda error: error.loc)) from None
+    except RecursionError:
+        raise InputError("the query nests groups too deeply for kg to check it", path=query.display) from None
+    operations = dict.get(update, "request") or []  # CompValue.get answers a missing key with its name
+    if not operations:
+        raise InputError("the file holds no query", path=query.display)
+    keyword = _UPDATE_KEYWORDS.get(operations[0].name, operations[0].name)
+    raise InputError(
+        f"a SPARQL update ({keyword}) is never run: kg query only reads; give a SELECT query", path=query.display
+    )
+
+
+def _refuse_ascii_escapes(query: QueryFile) -> None:
+    """Refuse a code point escape of an ASCII character, such as \\u0022 for a quote.
+
+    rdflib expands such an escape before parsing, and pyoxigraph only inside strings and IRIs; so
+    an escaped quote can hide from the check a SERVICE clause that the engine then runs.
+    """
+    for match in _CODE_POINT_ESCAPE.finditer(query.text):
+        code = int(match[1], 16)
+        line = query.text.count("\n", 0, match.start()) + 1
+        if code > 0x10FFFF:
+            raise InputError(f"SPARQL syntax error: {match[0]} is not a character", path=query.display, line=line)
+        if code < 0x80:
+            raise InputError(
+                f"{match[0]} escapes the ASCII character {chr(code)!r}, which SPARQL engines read in different "
+                "places; kg runs no query with such an escape: write the character itself",
+                path=query.display, line=line,
+            )
+
+
+def _not_sparql(query: QueryFile, error) -> InputError:
+    """Where rdflib's parser stopped: at or just before the fault (pyoxigraph gives the farthest point it tried)."""
+    return InputError(
+        f"SPARQL syntax error: error at {error.lineno}:{error.col}: unexpected {error.found} "
+        "(kg reads each query with rdflib's SPARQL 1.1 parser first, and runs none it cannot read)",
+        path=query.display, line=error.lineno,
+    )
 
 
 # Parameters ------------------------------------------------------------------------------------
@@ -455,10 +586,18 @@ def run_query(
     query: QueryFile | str | Path,
     params: Mapping[str, str] | None = None,
     dataset: Executor | None = None,
+    *,
+    allow_service: bool = False,
 ) -> Results:
-    """Answer a query (a QueryFile, a bundled name or a file) with `params` on `dataset` (default dist/)."""
-    if not isinstance(query, QueryFile):
-        query = load_query(query)
+    """Answer a query (a QueryFile, a bundled name or a file) with `params` on `dataset` (default dist/).
+
+    The query is checked first (`check_query`): it may not change the store, nor call another
+    endpoint unless `allow_service`.
+    """
+    if isinstance(query, QueryFile):
+        check_query(query, allow_service=allow_service)
+    else:
+        query = load_query(query, allow_service=allow_service)
     bindings = bind_params(query, params or {})
     return (dataset or open_dataset()).execute(query, bindings)
 

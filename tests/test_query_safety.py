@@ -1,0 +1,283 @@
+"""kg opens no connection it was not asked to: no update reaches a store, no SERVICE is followed.
+
+A recording HTTP server on a free loopback port stands for a store or a remote document: each test
+asserts what kg said, its exit code, and how many requests the server received.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError
+from kg.query import QueryFile, check_query
+
+NO_ROWS = json.dumps({"head": {"vars": ["graph"]}, "results": {"bindings": []}}).encode()
+ONE_ROW = json.dumps(
+    {"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "uri", "value": "http://example.org/answer"}}]}}
+).encode()
+CONTEXT = json.dumps({"@context": {"name": "https://schema.org/name"}}).encode()
+
+
+class Recorder:
+    """What the server received, and what it answers (SPARQL JSON results unless told otherwise)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str]] = []
+        self.answer = NO_ROWS
+        self.content_type = "application/sparql-results+json"
+        self.url = ""
+
+
+@pytest.fixture
+def server():
+    recorder = Recorder()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            recorder.requests.append((self.command, self.path))
+            self.send_response(200)
+            self.send_header("Content-Type", recorder.content_type)
+            self.send_header("Content-Length", str(len(recorder.answer)))
+            self.end_headers()
+            self.wfile.write(recorder.answer)
+
+        do_POST = do_PUT = do_DELETE = do_GET
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    recorder.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield recorder
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def dist(built_seed) -> str:
+    return str(built_seed.out)
+
+
+def _query_file(tmp_path: Path, text: str, name: str = "mine.rq") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _error_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+# Updates -----------------------------------------------------------------------------------------
+
+UPDATES = {
+    "INSERT DATA": "INSERT DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }",
+    "DELETE DATA": "DELETE DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }",
+    "DELETE WHERE": "DELETE WHERE { ?s ?p ?o }",
+    "DELETE/INSERT": "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+    "INSERT": "PREFIX ex: <http://example.org/>\nINSERT { ex:s ex:p ?o } WHERE { ?s ?p ?o }",
+    "WITH": "WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "LOAD": "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://example.org/g>",
+    "CLEAR": "CLEAR ALL",
+    "CREATE": "CREATE GRAPH <http://example.org/g>",
+    "DROP": "DROP ALL",
+    "drop, in lower case": "drop silent graph <http://example.org/g>",
+    "COPY": "COPY DEFAULT TO <http://example.org/g>",
+    "MOVE": "MOVE DEFAULT TO <http://example.org/g>",
+    "ADD": "ADD DEFAULT TO <http://example.org/g>",
+    "two operations": "# Nothing to see\nINSERT DATA { <http://example.org/s> <http://example.org/p> 1 } ;\nDROP ALL",
+}
+KEYWORDS = {"INSERT": "DELETE/INSERT", "WITH": "DELETE/INSERT", "drop, in lower case": "DROP",
+            "two operations": "INSERT DATA"}
+
+
+@pytest.mark.parametrize("form", UPDATES)
+def test_an_update_sent_to_an_endpoint_exits_2_before_any_request(run_kg, tmp_path, server, form):
+    path = _query_file(tmp_path, UPDATES[form], "drop.rq")
+    result = run_kg("query", str(path), "--endpoint", f"{server.url}/sparql")
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == (
+        f"Error: {path}: a SPARQL update ({KEYWORDS.get(form, form)}) is never run: kg query only reads; "
+        "give a SELECT query"
+    )
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("form", UPDATES)
+def test_an_update_on_the_embedded_store_exits_2(run_kg, tmp_path, dist, form):
+    path = _query_file(tmp_path, UPDATES[form], "drop.rq")
+    result = run_kg("query", str(path), "--out", dist)
+    assert result.exit_code == 2, result.output
+    assert _error_line(result).startswith(f"Error: {path}: a SPARQL update (")
+
+
+def test_an_update_is_refused_even_with_allow_service(run_kg, tmp_path, server):
+    path = _query_file(tmp_path, "DROP ALL", "drop.rq")
+    result = run_kg("query", str(path), "--endpoint", f"{server.url}/sparql", "--allow-service")
+    assert result.exit_code == 2, result.output
+    assert server.requests == []
+
+
+def test_the_recording_server_sees_a_select_query_sent_to_it(run_kg, tmp_path, server):
+    """The harness itself: a query that passes the check does reach the server (which holds no kg dataset)."""
+    path = _query_file(tmp_path, "SELECT ?s WHERE { ?s ?p ?o }")
+    result = run_kg("query", str(path), "--endpoint", f"{server.url}/sparql", "--store-type", "virtuoso")
+    assert result.exit_code == 3, result.output
+    assert ("POST", "/sparql") in server.requests
+
+
+def test_an_ask_query_is_refused_before_it_is_sent(run_kg, tmp_path, server):
+    path = _query_file(tmp_path, "ASK { ?s ?p ?o }", "ask.rq")
+    result = run_kg("query", str(path), "--endpoint", f"{server.url}/sparql")
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == f"Error: {path}: only SELECT queries can be run by kg query"
+    assert server.requests == []
+
+
+def test_a_syntax_error_is_refused_before_it_is_sent(run_kg, tmp_path, server):
+    path = _query_file(tmp_path, "# Who is there?\nSELECT ?s\nWHERE { ?s ?p ?o ) }\n", "broken.rq")
+    result = run_kg("query", str(path), "--endpoint", f"{server.url}/sparql")
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == (
+        f"Error: {path}:3: SPARQL syntax error: error at 3:18: unexpected ')' "
+        "(kg reads each query with rdflib's SPARQL 1.1 parser first, and runs none it cannot read)"
+    )
+    assert server.requests == []
+
+
+def test_a_file_with_no_query_is_refused(run_kg, tmp_path, dist):
+    path = _query_file(tmp_path, "# Just a comment\n", "empty.rq")
+    result = run_kg("query", str(path), "--out", dist)
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == f"Error: {path}: the file holds no query"
+
+
+def test_a_query_kg_cannot_check_is_not_run_though_pyoxigraph_reads_it(run_kg, tmp_path, dist):
+    # A SPARQL 1.2 triple term: pyoxigraph reads it, rdflib's SPARQL 1.1 parser does not.
+    path = _query_file(tmp_path, "SELECT ?t WHERE {\n  BIND(<<( <http://x/a> <http://x/b> <http://x/c> )>> AS ?t)\n}\n")
+    result = run_kg("query", str(path), "--out", dist)
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == (
+        f"Error: {path}:2: SPARQL syntax error: error at 2:3: unexpected 'BIND' "
+        "(kg reads each query with rdflib's SPARQL 1.1 parser first, and runs none it cannot read)"
+    )
+
+
+def test_a_query_nested_too_deeply_to_check_is_one_line(run_kg, tmp_path, dist):
+    path = _query_file(tmp_path, "SELECT * WHERE { " + "{ " * 60 + "?s ?p ?o " + "} " * 60 + "}")
+    result = run_kg("query", str(path), "--out", dist)
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == f"Error: {path}: the query nests groups too deeply for kg to check it"
+
+
+def test_check_query_is_a_library_call_too():
+    query = QueryFile("drop", "drop.rq", "CLEAR DEFAULT", "", (), ())
+    with pytest.raises(InputError, match=r"^drop\.rq: a SPARQL update \(CLEAR\) is never run"):
+        check_query(query)
+
+
+# SERVICE -----------------------------------------------------------------------------------------
+
+SERVICE_PLACES = {
+    "at the top": "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "in lower case": "select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+    "silent": "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "in OPTIONAL": "SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{url}> {{ ?s ?q ?r }} }} }}",
+    "in UNION": "SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "in MINUS": "SELECT * WHERE {{ ?s ?p ?o MINUS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "in GRAPH": "SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "in FILTER EXISTS": "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "in BIND": "SELECT * WHERE {{ BIND(EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} AS ?b) }}",
+    "in a subquery": "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "in HAVING": "SELECT ?s WHERE {{ ?s ?p ?o }} GROUP BY ?s HAVING (EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }})",
+    "by a prefixed name": "PREFIX remote: <{url}#>\nSELECT * WHERE {{ SERVICE remote:x {{ ?s ?p ?o }} }}",
+    "by a variable": "SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+}
+
+
+@pytest.mark.parametrize("place", SERVICE_PLACES)
+def test_a_service_clause_on_the_embedded_store_exits_2_without_a_request(run_kg, tmp_path, dist, server, place):
+    path = _query_file(tmp_path, SERVICE_PLACES[place].format(url=f"{server.url}/sparql"))
+    result = run_kg("query", str(path), "--out", dist)
+    assert result.exit_code == 2, result.output
+    line = _error_line(result)
+    assert line.startswith(f"Error: {path}: the query calls another endpoint (SERVICE ")
+    assert line.endswith("); kg makes no such call unless given --allow-service")
+    assert server.requests == []
+
+
+def test_a_service_clause_names_its_endpoint(run_kg, tmp_path, dist, server):
+    path = _query_file(tmp_path, SERVICE_PLACES["at the top"].format(url=f"{server.url}/sparql"))
+    result = run_kg("query", str(path), "--out", dist)
+    assert f"(SERVICE <{server.url}/sparql>)" in _error_line(result)
+
+
+def test_a_service_clause_sent_to_an_endpoint_exits_2_without_a_request(run_kg, tmp_path, server):
+    path = _query_file(tmp_path, SERVICE_PLACES["in OPTIONAL"].format(url="http://169.254.169.254/latest"))
+    result = run_kg("query", str(path), "--endpoint", f"{server.url}/sparql")
+    assert result.exit_code == 2, result.output
+    assert "--allow-service" in _error_line(result)
+    assert server.requests == []
+
+
+def test_allow_service_lets_the_embedded_store_call_the_endpoint(run_kg, tmp_path, dist, server):
+    server.answer = ONE_ROW
+    path = _query_file(tmp_path, SERVICE_PLACES["at the top"].format(url=f"{server.url}/sparql")
+                       .replace("SELECT *", "SELECT ?s"))
+    result = run_kg("query", str(path), "--out", dist, "--format", "csv", "--allow-service")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == b"s\r\nhttp://example.org/answer\r\n"
+    assert [method for method, _ in server.requests] == ["POST"]
+
+
+def test_allow_service_sends_a_service_clause_to_the_endpoint(run_kg, tmp_path, server):
+    path = _query_file(tmp_path, SERVICE_PLACES["at the top"].format(url="http://example.org/sparql"))
+    result = run_kg("query", str(path), "--endpoint", f"{server.url}/sparql", "--store-type", "virtuoso",
+                    "--allow-service")
+    assert result.exit_code == 3, result.output  # the server holds no kg dataset, but was asked
+    assert ("POST", "/sparql") in server.requests
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT ?s WHERE { ?s ?p "SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }" }',
+    "SELECT ?s WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }",
+    "# SERVICE <http://127.0.0.1:9/sparql>\nSELECT ?s WHERE { ?s <http://example.org/SERVICE> ?o }",
+    "PREFIX service: <http://example.org/>\nSELECT ?service WHERE { ?service service:p ?o }",
+], ids=["in a string", "in a comment", "in an IRI", "as a name"])
+def test_the_word_service_outside_a_service_clause_is_not_refused(run_kg, tmp_path, dist, text):
+    result = run_kg("query", str(_query_file(tmp_path, text)), "--out", dist)
+    assert result.exit_code == 0, result.output
+
+
+def test_an_escaped_quote_cannot_hide_a_service_clause(run_kg, tmp_path, dist, server):
+    # rdflib expands \u0022 before parsing, so it would read the SERVICE clause as part of a string;
+    # pyoxigraph expands it inside the string only, and would call the endpoint.
+    text = ('SELECT * { BIND("""a\\u0022\\u0022\\u0022 AS ?v) BIND(""" AS ?x) '
+            f'SERVICE <{server.url}/sparql> {{ ?a ?b ?c }} # """ AS ?y)\n}}\n')
+    path = _query_file(tmp_path, text)
+    result = run_kg("query", str(path), "--out", dist)
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == (
+        f"Error: {path}:1: \\u0022 escapes the ASCII character '\"', which SPARQL engines read in different places; "
+        "kg runs no query with such an escape: write the character itself"
+    )
+    assert server.requests == []
+
+
+def test_an_escaped_character_beyond_ascii_is_read(run_kg, tmp_path, dist):
+    path = _query_file(tmp_path, 'SELECT ?word WHERE { BIND("caf\\u00e9" AS ?word) }')
+    result = run_kg("query", str(path), "--out", dist, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == "word\r\ncafé\r\n".encode()
