@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pyparsing import ParseBaseException  # rdflib's SPARQL parser raises it
 from pyshacl import validate
-from pyshacl.errors import ReportableRuntimeError
+from pyshacl.errors import ReportableRuntimeError, ValidationFailure
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
@@ -123,6 +123,8 @@ def run_shapes(data: Graph, shapes: Graph, shapes_source: Path | str = "shapes")
         )
     except (ReportableRuntimeError, ParseBaseException) as error:  # not SHACL, or a SPARQL query that does not parse
         raise InputError(f"the shapes cannot be used: {_first_sentence(error)}", path=shapes_source) from None
+    if isinstance(report, ValidationFailure):  # returned, not raised: a SPARQL constraint with MINUS, VALUES, SERVICE
+        raise InputError(f"the shapes cannot be used: {_first_sentence(report)}", path=shapes_source)
     findings = sorted(
         _findings(report, data, shapes), key=lambda f: (f.severity != "Violation", f.label or f.focus, f.focus, f.path, f.message)
     )

@@ -200,12 +200,14 @@ def timeline(output: Path, out: Path, base: str | None, endpoint: str | None, st
 @click.option("--shapes", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of SHACL shapes (*.ttl); kg's own by default.")
 @out_option
-def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path) -> None:
+@click.option("--allow-remote-context", is_flag=True,
+              help="Let a JSON-LD file's @context or @import name a document to fetch; refused by default.")
+def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path, allow_remote_context: bool) -> None:
     """Check FILES (.ttl, .trig, .nq, .jsonld), or OUT/kg.trig, against the shapes; exit 1 on a violation."""
     from kg.errors import NotConformingError
     from kg.validate import render, validate_files
 
-    result = validate_files(list(files) or [out / "kg.trig"], shapes)
+    result = validate_files(list(files) or [out / "kg.trig"], shapes, allow_remote_context=allow_remote_context)
     click.echo(render(result, fmt), nl=False)
     if not result.conforms:
         raise NotConformingError(f"the data does not conform to the shapes: {len(result.violations)} violation(s)")

@@ -1,5 +1,9 @@
 """`kg validate`: any RDF files, or kg's own dist/, against the SHACL shapes; a report for people.
 
+Validating opens no connection unless asked: a JSON-LD file that names its context elsewhere (an
+IRI, a file, a relative reference, or `@import`) is refused unless `allow_remote_context`, and
+shapes whose SPARQL calls another endpoint (SERVICE, which SHACL forbids there) are refused.
+
 >>> from kg.validate import format_for
 >>> format_for(Path("dist/kg.trig"))
 'trig'
@@ -8,11 +12,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.parser import PythonInputSource
 
 from kg.check import Finding, load_shapes, one_line, run_shapes
 from kg.errors import InputError
@@ -24,6 +30,9 @@ __all__ = ["READ_FORMATS", "REPORT_FORMATS", "Validation", "format_for", "read_d
 
 READ_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld"}
 REPORT_FORMATS = ("text", "turtle", "json")
+
+# The queries pyshacl runs without SHACL-AF: SPARQL constraints and SPARQL-based constraint components.
+_SHAPE_QUERIES = (URIRef("http://www.w3.org/ns/shacl#select"), URIRef("http://www.w3.org/ns/shacl#ask"))
 
 
 @dataclass
@@ -59,7 +68,7 @@ def format_for(path: Path) -> str:
         raise InputError(f"cannot tell the RDF format from the extension; use one of {known}", path=path) from None
 
 
-def read_data(paths: Sequence[Path]) -> Graph:
+def read_data(paths: Sequence[Path], *, allow_remote_context: bool = False) -> Graph:
     """All triples of the files, every named graph merged into one graph, as `kg build` checks them."""
     union = new_graph()
     for path in paths:
@@ -68,9 +77,10 @@ def read_data(paths: Sequence[Path]) -> Graph:
         parser = format_for(path)
         if not path.is_file():
             raise InputError("no such file" + ("; run `kg build` first" if path.name == "kg.trig" else ""), path=path)
+        source = _json_ld(path, allow_remote_context) if parser == "json-ld" else path
         dataset = Dataset(default_union=True)
         try:
-            dataset.parse(path, format=parser)
+            dataset.parse(source, format=parser)
         except Exception as error:  # rdflib's parsers raise many kinds for a bad file
             raise InputError(f"cannot be read as {parser}: {one_line(error)}", path=path) from None
         for s, p, o, _ in dataset.quads((None, None, None, None)):
@@ -78,11 +88,83 @@ def read_data(paths: Sequence[Path]) -> Graph:
     return union
 
 
-def validate_files(paths: Sequence[Path], shapes_folder: Path | None = None) -> Validation:
-    """Validate the union of `paths` against the shapes (kg's own by default)."""
+def _json_ld(path: Path, allow_remote_context: bool) -> PythonInputSource:
+    """The JSON of a JSON-LD file, handed to rdflib as read here; refused if it names a context elsewhere.
+
+    rdflib fetches each context given by reference (over HTTP, or from a file, relative ones
+    against the file's folder); the file itself is the only document kg opens unless allowed.
+    """
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError) as error:
+        raise InputError(f"cannot be read as json-ld: {one_line(error)}", path=path) from None
+    if not allow_remote_context:
+        for key, reference in _contexts_by_reference(document):
+            remote = urlsplit(reference).scheme.lower() in ("http", "https")
+            raise InputError(
+                f"{'remote ' if remote else ''}{key} {reference} is not fetched; "
+                "inline it or pass --allow-remote-context",
+                path=path,
+            )
+    return PythonInputSource(document, system_id=path.absolute().as_uri())
+
+
+def _contexts_by_reference(node) -> Iterator[tuple[str, str]]:
+    """Every `@context` (or item of one) and `@import` given as a reference, at any depth.
+
+    Any depth, and not only where JSON-LD reads a context: over-refusing a `@json` literal that
+    looks like one is safer than missing a scoped context. A stack, not recursion, for deep files.
+    """
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    items = value if isinstance(value, list) else [value]
+                    yield from ((key, item) for item in items if isinstance(item, str))
+                elif key == "@import" and isinstance(value, str):
+                    yield key, value
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _refuse_service(shapes: Graph, folder: Path) -> None:
+    """Refuse shapes whose SPARQL, as rdflib reads it, calls another endpoint: rdflib would make the call for pyshacl.
+
+    pyshacl refuses SERVICE in a constraint too, but by a pattern on the text, which an escape
+    (SERV\\u0049CE) or a comment before the endpoint passes.
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from kg.query import service_endpoints
+
+    for predicate in _SHAPE_QUERIES:
+        for text in map(str, shapes.objects(None, predicate)):
+            if "service" not in text.lower() and "\\u" not in text.lower():
+                continue  # the keyword is in neither the text nor an escape rdflib would expand
+            try:
+                endpoints = service_endpoints(parseQuery(text))
+            except (ParseBaseException, ValueError):
+                continue  # pyshacl cannot read it either, and says so
+            if endpoints:
+                raise InputError(
+                    f"a SPARQL constraint calls another endpoint (SERVICE {endpoints[0]}), which SHACL does not "
+                    "allow and kg does not do",
+                    path=folder,
+                )
+
+
+def validate_files(
+    paths: Sequence[Path], shapes_folder: Path | None = None, *, allow_remote_context: bool = False
+) -> Validation:
+    """Validate the union of `paths` against the shapes (kg's own by default), opening no connection unless allowed."""
     folder = shapes_folder or shipped_dir("shapes")
     shapes = load_shapes(folder)
-    data = read_data(paths)
+    _refuse_service(shapes, folder)
+    data = read_data(paths, allow_remote_context=allow_remote_context)
     findings, report = run_shapes(data, shapes, shapes_source=folder)
     bind_prefixes(report)
     report.bind("sh", "http://www.w3.org/ns/shacl#")

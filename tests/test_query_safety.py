@@ -1,4 +1,4 @@
-"""kg opens no connection it was not asked to: no update reaches a store, no SERVICE is followed.
+"""kg opens no connection it was not asked to: no update reaches a store, no SERVICE or remote @context is followed.
 
 A recording HTTP server on a free loopback port stands for a store or a remote document: each test
 asserts what kg said, its exit code, and how many requests the server received.
@@ -281,3 +281,119 @@ def test_an_escaped_character_beyond_ascii_is_read(run_kg, tmp_path, dist):
     result = run_kg("query", str(path), "--out", dist, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == "word\r\ncafé\r\n".encode()
+
+
+# JSON-LD contexts ---------------------------------------------------------------------------------
+
+def _jsonld(tmp_path: Path, document: dict) -> Path:
+    path = tmp_path / "data.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+CONTEXT_PLACES = {
+    "the document's": lambda url: {"@context": url, "@id": "http://example.org/a", "name": "A"},
+    "in a list": lambda url: {"@context": [{"ex": "http://example.org/"}, url], "@id": "ex:a"},
+    "of a nested node": lambda url: {
+        "@context": {"knows": "http://example.org/knows"},
+        "@id": "http://example.org/a", "knows": {"@context": url, "@id": "http://example.org/b"},
+    },
+    "in @graph": lambda url: {"@graph": [{"@context": url, "@id": "http://example.org/a"}]},
+    "scoped to a term": lambda url: {
+        "@context": {"@version": 1.1, "knows": {"@id": "http://example.org/knows", "@context": url}},
+        "@id": "http://example.org/a", "knows": {"@id": "http://example.org/b"},
+    },
+    "by @import": lambda url: {"@context": {"@version": 1.1, "@import": url}, "@id": "http://example.org/a"},
+}
+
+
+@pytest.mark.parametrize("place", CONTEXT_PLACES)
+def test_a_remote_context_exits_2_without_a_request(run_kg, tmp_path, server, place):
+    url = f"{server.url}/context.jsonld"
+    path = _jsonld(tmp_path, CONTEXT_PLACES[place](url))
+    result = run_kg("validate", str(path))
+    assert result.exit_code == 2, result.output
+    key = "@import" if place == "by @import" else "@context"
+    assert _error_line(result) == (
+        f"Error: {path}: remote {key} {url} is not fetched; inline it or pass --allow-remote-context"
+    )
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("reference", [
+    lambda folder: "context.jsonld",
+    lambda folder: (folder / "context.jsonld").as_uri(),
+    lambda folder: "../../../../../../etc/passwd",
+], ids=["relative", "file IRI", "outside the folder"])
+def test_a_context_in_another_local_file_is_not_read(run_kg, tmp_path, reference):
+    (tmp_path / "context.jsonld").write_bytes(CONTEXT)
+    path = _jsonld(tmp_path, {"@context": reference(tmp_path), "@id": "http://example.org/a", "name": "A"})
+    result = run_kg("validate", str(path))
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == (
+        f"Error: {path}: @context {reference(tmp_path)} is not fetched; inline it or pass --allow-remote-context"
+    )
+
+
+def test_allow_remote_context_fetches_it(run_kg, tmp_path, server):
+    server.answer, server.content_type = CONTEXT, "application/ld+json"
+    path = _jsonld(tmp_path, CONTEXT_PLACES["the document's"](f"{server.url}/context.jsonld"))
+    result = run_kg("validate", str(path), "--allow-remote-context")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"Checked 1 triples of {path} against kg's shapes\n")
+    assert server.requests == [("GET", "/context.jsonld")]
+
+
+def test_an_inline_context_needs_no_option(run_kg, tmp_path):
+    path = _jsonld(tmp_path, {"@context": {"name": "https://schema.org/name"}, "@id": "http://example.org/a",
+                              "name": "A"})
+    result = run_kg("validate", str(path))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_jsonld_file_that_is_not_json_is_one_line(run_kg, tmp_path):
+    path = tmp_path / "data.jsonld"
+    path.write_text('{"@context": ', encoding="utf-8")
+    result = run_kg("validate", str(path))
+    assert result.exit_code == 2, result.output
+    assert _error_line(result).startswith(f"Error: {path}: cannot be read as json-ld: ")
+
+
+# SPARQL in shapes --------------------------------------------------------------------------------
+
+def _shapes_with(tmp_path: Path, select: str) -> Path:
+    """A shapes folder with one SPARQL constraint on ex:a, and data about ex:a beside it."""
+    folder = tmp_path / "shapes"
+    folder.mkdir()
+    (folder / "remote.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        f'ex:Remote a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select """{select}""" ] .\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "data.ttl").write_text("<http://example.org/a> <http://example.org/p> 1 .\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("keyword", ["SERVICE ", "SERV\\\\u0049CE "], ids=["plain", "escaped"])
+def test_a_shape_whose_sparql_calls_another_endpoint_exits_2_without_a_request(run_kg, tmp_path, server, keyword):
+    # pyshacl refuses a plain SERVICE by a pattern on the text, which the escaped one passes; rdflib
+    # expands the escape and would call the endpoint.
+    url = f"{server.url}/sparql"
+    folder = _shapes_with(tmp_path, f"SELECT $this WHERE {{ {keyword}<{url}> {{ $this ?p ?o }} }}")
+    result = run_kg("validate", str(tmp_path / "data.ttl"), "--shapes", str(folder))
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == (
+        f"Error: {folder}: a SPARQL constraint calls another endpoint (SERVICE <{url}>), "
+        "which SHACL does not allow and kg does not do"
+    )
+    assert server.requests == []
+
+
+def test_a_shape_that_pyshacl_refuses_to_run_is_one_line(run_kg, tmp_path):
+    folder = _shapes_with(tmp_path, "SELECT $this WHERE { $this ?p ?o MINUS { $this a ?type } }")
+    result = run_kg("validate", str(tmp_path / "data.ttl"), "--shapes", str(folder))
+    assert result.exit_code == 2, result.output
+    assert _error_line(result) == (
+        f"Error: {folder}: the shapes cannot be used: A SPARQL Constraint must not contain a MINUS clause."
+    )
