@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -37,23 +38,42 @@ __all__ = [
     "Status",
     "Voice",
     "record_json_schema",
+    "PATTERN_MEANINGS",
 ]
+
+PATTERN_MEANINGS: dict[str, str] = {}
+"""What each pattern of a record's text fields means, in words, to explain a value that does not match."""
+
+
+def _pattern(pattern: str, meaning: str) -> Any:
+    """A text field that must match `pattern`; `meaning` describes it in the schema and in errors."""
+    PATTERN_MEANINGS[pattern] = meaning
+    return Field(pattern=pattern, description=meaning)
+
 
 Id = Annotated[
     str,
-    Field(
-        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
-        description="An identifier: lower-case letters and digits in words joined by hyphens.",
-    ),
+    _pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", "An identifier: lower-case letters and digits in words joined by hyphens."),
 ]
-WikidataId = Annotated[str, Field(pattern=r"^Q[1-9][0-9]*$", description="A Wikidata item, e.g. Q424.")]
+WikidataId = Annotated[str, _pattern(r"^Q[1-9][0-9]*$", "A Wikidata item, e.g. Q424.")]
 IsoDuration = Annotated[
     str,
-    Field(
-        pattern=r"^P(\d+Y(\d+M)?(\d+W)?(\d+D)?|\d+M(\d+W)?(\d+D)?|\d+W(\d+D)?|\d+D)$",
-        description="An ISO 8601 duration in whole years, months, weeks or days, e.g. P4Y.",
+    _pattern(
+        r"^P(\d+Y(\d+M)?(\d+W)?(\d+D)?|\d+M(\d+W)?(\d+D)?|\d+W(\d+D)?|\d+D)$",
+        "An ISO 8601 duration in whole years, months, weeks or days, e.g. P4Y.",
     ),
 ]
+LanguageTag = Annotated[str, _pattern(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "A BCP 47 language tag, e.g. en or pt-BR.")]
+
+
+def _date_as_written(value: Any) -> Any:
+    # Only YYYY-MM-DD: pydantic on its own also takes a number (seconds since 1970) or a date and time.
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
 
 
 class Strict(BaseModel):
@@ -75,7 +95,7 @@ class Quote(Strict):
 
     text: str = Field(min_length=1, description="The exact words of the article.")
     occurrence: int | None = Field(
-        default=None, ge=1, description="Which appearance of the words is meant, counting from 1."
+        default=None, ge=1, strict=True, description="Which appearance of the words is meant, counting from 1."
     )
     _span: Span | None = PrivateAttr(default=None)
 
@@ -86,13 +106,14 @@ class Quote(Strict):
         return self._span
 
 
-def _as_quote(value: str | Quote) -> Quote:
-    return Quote(text=value) if isinstance(value, str) else value
+def _as_quote(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
 
 
+# One model behind both spellings (not a union), so an error names the quote's field, not a union branch.
 QuoteRef = Annotated[
-    Union[Annotated[str, Field(min_length=1)], Quote],
-    AfterValidator(_as_quote),
+    Quote,
+    BeforeValidator(_as_quote, json_schema_input_type=Union[Annotated[str, Field(min_length=1)], Quote]),
     Field(description="Exact words of the article: a string, or {text, occurrence}."),
 ]
 Quotes = Annotated[list[QuoteRef], Field(min_length=1)]
@@ -384,9 +405,9 @@ class Statement(Strict):
 class PublicationDate(Strict):
     """The publication date, or the window it is known to lie in."""
 
-    date: dt.date | None = None
-    earliest: dt.date | None = None
-    latest: dt.date | None = None
+    date: IsoDate | None = None
+    earliest: IsoDate | None = None
+    latest: IsoDate | None = None
     note: str | None = Field(default=None, description="How the date or window is known.")
 
     @model_validator(mode="after")
@@ -404,18 +425,20 @@ class PublicationDate(Strict):
 
 class Copyright(Strict):
     holder: Id
-    year: int = Field(ge=1000, le=9999)
+    year: int = Field(ge=1000, le=9999, strict=True)
     quote: QuoteRef
 
 
 class ArticleInfo(Strict):
     text: str | None = Field(
-        default=None, description="The article's text file, beside the record; by default <stem>.txt."
+        default=None,
+        min_length=1,
+        description="The article's text file, in the record's folder; by default <stem>.txt.",
     )
     headline: str | None = None
     publisher: Id
     published: PublicationDate
-    language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$", description="A BCP 47 tag.")
+    language: LanguageTag
     copyright: Copyright | None = None
 
 

@@ -1,12 +1,18 @@
 """Read stage: an article's YAML record and its text, parsed and typed, with line numbers kept.
 
-Every error names the record's file, the line and the field:
-`seeds/a.yaml:14: events[2].status: 'done' is not one of 'happened', 'ongoing', ...`.
+Every error names the record's file, the line and the field, and says what is wrong in the record's
+own words: `seeds/a.yaml:14: events[2].status: status must be one of 'happened', ...; got 'done'`.
+A record is read as plain data in bounded time and memory, whatever it holds; it may name files
+in its own folder only.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
+import re
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -14,10 +20,22 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kg import model as model_module
 from kg.errors import InputError
-from kg.model import Record
+from kg.model import PATTERN_MEANINGS, EventKind, Record
 
-__all__ = ["Article", "FieldPath", "read_article", "find_records", "field_name", "line_of"]
+__all__ = [
+    "Article",
+    "FieldPath",
+    "read_article",
+    "find_records",
+    "field_name",
+    "line_of",
+    "ARTICLE_ID",
+    "MAX_DEPTH",
+    "MAX_RECORD_BYTES",
+    "MAX_TEXT_BYTES",
+]
 
 FieldPath = tuple[str | int, ...]
 
@@ -40,45 +58,178 @@ class Article:
         )
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without implicit dates: the models parse them, so a bad date gets a field and a line."""
+MAX_RECORD_BYTES = 1 << 20
+"""1 MiB: records are written by hand (the seed's is 22 KB); a cap keeps a stray file from filling memory."""
+MAX_TEXT_BYTES = 10 << 20
+"""10 MiB: a news article is tens of KB."""
+MAX_DEPTH = 20
+"""Lists and mappings nest 7 deep in a record (posts, a post, holders, a holding, since, its quote);
+20 leaves room and keeps the recursive YAML composer, the constructor and the line index far from
+Python's recursion limit."""
+MAX_NUMBER_LENGTH = 100
+"""Python refuses to turn more than 4,300 digits into an int; records need four digits at most."""
 
+RECORD_SUFFIXES = (".yaml", ".yml")
+ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""The name of a record before its suffix: the article's id, in its IRIs and file names."""
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+# What a record may not hold as written: what YAML refuses (C0 and C1 controls but tab, line feed
+# and carriage return; DEL; U+FFFE, U+FFFF) and what it reads as a line break although a person
+# sees none (U+0085, U+2028, U+2029), which would shift every line number after it. Inside double
+# quotes, an escape (\x07, \N, \L, \P) still writes any of them. The article text may hold them all.
+_NOT_IN_RECORD = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,59}")
+_STR = "tag:yaml.org,2002:str"
+# The types YAML gives a plain value on its own (besides strings), and how an error names them.
+_IMPLICIT_TYPES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "null",
 }
 
 
+class _Refused(yaml.YAMLError):
+    """Something YAML allows but a record may not hold, at a place in the record."""
+
+    def __init__(self, message: str, mark: yaml.Mark) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML for records: plain data only, read in bounded time and memory.
+
+    No implicit dates (the models parse them, so a bad date gets a field and a line), no merge keys,
+    no anchors or aliases (an alias bomb of a few hundred bytes expands to gigabytes), no tags
+    (they make values, such as binary or sets, that no field takes), and at most MAX_DEPTH nested
+    lists and mappings. PyYAML's composer recurses once per level, so the depth is counted there,
+    before a level is composed.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise _Refused("anchors and aliases (&, *) are not allowed in a record", event.start_mark)
+        if getattr(event, "tag", None) is not None:
+            raise _Refused("tags (!, !!) are not allowed in a record", event.start_mark)
+        nested = isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
+        if nested and self._depth == MAX_DEPTH:
+            raise _Refused(
+                f"lists and mappings nested more than {MAX_DEPTH} deep are not allowed in a record",
+                event.start_mark,
+            )
+        self._depth += nested
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= nested
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if len(node.value) > MAX_NUMBER_LENGTH:
+            raise _Refused(
+                f"a number longer than {MAX_NUMBER_LENGTH} characters is not allowed in a record; "
+                "put it in quotes if it is text",
+                node.start_mark,
+            )
+        return super().construct_yaml_int(node)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag in _IMPLICIT_TYPES]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
 def find_records(folder: Path) -> list[Path]:
-    """The records (*.yaml, *.yml) in a folder, in name order."""
+    """The records (*.yaml, *.yml) in a folder, in name order; the name before the suffix is the article's id."""
     if not folder.is_dir():
         raise InputError("not a folder of articles", path=folder)
-    records = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as error:
+        raise InputError(f"the folder cannot be read: {error.strerror}", path=folder) from None
+    records: dict[str, Path] = {}
+    for entry in entries:
+        if not entry.name.endswith(RECORD_SUFFIXES):
+            continue
+        article_id = _article_id(entry)
+        if not entry.is_file():
+            raise InputError(f"a record must be a regular file; this is {_entry_kind(entry)}", path=entry)
+        if article_id in records:
+            raise InputError(
+                f"two records of the article {article_id!r}: {records[article_id].name} and {entry.name}; keep one",
+                path=folder,
+            )
+        records[article_id] = entry
     if not records:
         raise InputError("no article records (*.yaml) in this folder", path=folder)
-    return records
+    return list(records.values())
+
+
+def _article_id(record_path: Path) -> str:
+    """The name of a record before its suffix, refused unless it is a usable id."""
+    name = record_path.name
+    suffix = next((suffix for suffix in RECORD_SUFFIXES if name.endswith(suffix)), record_path.suffix)
+    article_id = name[: len(name) - len(suffix)]
+    if not ARTICLE_ID.fullmatch(article_id):
+        raise InputError(
+            f"{_quoted(name)} cannot be a record: the name before {suffix} is the article's id, "
+            "which starts with a letter or digit and holds only letters, digits, '.', '_' and '-'",
+            path=record_path.parent,
+        )
+    return article_id
+
+
+def _entry_kind(entry: Path) -> str:
+    if entry.is_symlink() and not entry.exists():
+        return "a symbolic link that leads nowhere"
+    if entry.is_dir():
+        return "a folder"
+    return "not a regular file (a device, FIFO or socket)"
 
 
 def read_article(record_path: Path) -> Article:
     """Read one record and the article text beside it; raise InputError on anything wrong."""
-    source = _read_text(record_path, what="record")
+    article_id = _article_id(record_path)
+    folder = record_path.parent
+    _, source = _read_inside(
+        folder,
+        record_path.name,
+        what="record",
+        limit=MAX_RECORD_BYTES,
+        misplaced=lambda message: InputError(message, path=record_path),
+        missing="the record file does not exist",
+    )
     data, lines = _load_yaml(source, record_path)
     record = _parse_record(data, lines, record_path)
     text_name = record.article.text or record_path.with_suffix(".txt").name
-    text_path = record_path.parent / text_name
-    if not text_path.is_file():
-        raise InputError(
-            f"the article text {text_name!r} is missing beside the record",
-            path=record_path,
-            line=line_of(lines, ("article", "text")),
-            field="article.text",
+
+    def misplaced(message: str) -> InputError:
+        return InputError(
+            message, path=record_path, line=line_of(lines, ("article", "text")), field="article.text"
         )
-    text = _read_text(text_path, what="article text")
+
+    text_path, text = _read_inside(
+        folder,
+        text_name,
+        what="article text",
+        limit=MAX_TEXT_BYTES,
+        misplaced=misplaced,
+        missing=f"the article text {_quoted(text_name)} is missing beside the record",
+    )
     if not text.strip():
         raise InputError("the article text is empty", path=text_path, line=1)
     return Article(
-        id=record_path.stem,
+        id=article_id,
         record=record,
         text=text,
         record_path=record_path,
@@ -87,25 +238,91 @@ def read_article(record_path: Path) -> Article:
     )
 
 
-def _read_text(path: Path, *, what: str) -> str:
+def _read_inside(
+    folder: Path,
+    name: str,
+    *,
+    what: str,
+    limit: int,
+    misplaced: Callable[[str], InputError],
+    missing: str,
+) -> tuple[Path, str]:
+    """The file `name` in `folder` (named from `folder`, links followed) and its UTF-8 text.
+
+    `name` may be a path, but neither it nor a symbolic link on the way may lead out of `folder`:
+    a record names its text, and must not be able to publish /proc/self/environ or ../../secrets
+    as an article. The file must be a regular one of at most `limit` bytes. Errors about where and
+    what the file is come from `misplaced`; errors about its content name the file.
+    """
     try:
-        raw = path.read_bytes()
+        target = _resolve_inside(folder, name)
+    except ValueError as error:
+        raise misplaced(f"the {what} must be a file in the record's folder; {error}") from None
+    shown = folder / target.relative_to(folder.resolve())
+    try:
+        # Non-blocking, so that opening a FIFO does not wait for a writer; it is refused below.
+        descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError(f"the {what} file does not exist", path=path) from None
+        raise misplaced(missing) from None
     except OSError as error:
-        raise InputError(f"the {what} file cannot be read: {error.strerror}", path=path) from None
+        raise misplaced(f"the {what} file cannot be read: {error.strerror}") from None
+    too_large = InputError(f"the {what} is larger than {limit >> 20} MiB, the most kg reads", path=shown)
     try:
-        return raw.decode("utf-8")
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
+            raise misplaced(f"the {what} {_quoted(name)} must be a regular file; it is {kind}")
+        if info.st_size > limit:
+            raise too_large
+        raw = _read_at_most(descriptor, limit + 1)  # a file in /proc says it is empty and is not
+    except OSError as error:
+        raise InputError(f"the {what} file cannot be read: {error.strerror}", path=shown) from None
+    finally:
+        os.close(descriptor)
+    if len(raw) > limit:
+        raise too_large
+    try:
+        return shown, raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputError(
             f"the {what} is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
-            path=path,
+            path=shown,
             line=line,
         ) from None
 
 
+def _read_at_most(descriptor: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    while size > 0 and (chunk := os.read(descriptor, min(size, 1 << 20))):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _resolve_inside(folder: Path, name: str) -> Path:
+    """`name` resolved in `folder`, symbolic links followed; ValueError saying why when it leads out."""
+    if "\0" in name:
+        raise ValueError(f"{_quoted(name)} holds a NUL character")
+    if Path(name).anchor:
+        raise ValueError(f"{_quoted(name)} is an absolute path")
+    try:
+        home = folder.resolve()
+        target = (home / name).resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
+        raise ValueError(f"{_quoted(name)} cannot be resolved: {error}") from None
+    lexical = Path(os.path.normpath(home / name))
+    if lexical == home:
+        raise ValueError(f"{_quoted(name)} names the folder itself")
+    if not lexical.is_relative_to(home):
+        raise ValueError(f"{_quoted(name)} leads out of it")
+    if target == home or not target.is_relative_to(home):
+        raise ValueError(f"{_quoted(name)} is a symbolic link that leads out of it")
+    return target
+
+
 def _load_yaml(source: str, path: Path) -> tuple[Any, dict[FieldPath, int]]:
+    _refuse_characters(source, path)
     if not source.strip():
         raise InputError("the record is empty", path=path, line=1)
     loader = _Loader(source)
@@ -116,6 +333,8 @@ def _load_yaml(source: str, path: Path) -> tuple[Any, dict[FieldPath, int]]:
         lines: dict[FieldPath, int] = {}
         _index_lines(node, (), lines, path)
         data = loader.construct_document(node)
+    except _Refused as error:
+        raise InputError(error.message, path=path, line=error.mark.line + 1) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -127,17 +346,51 @@ def _load_yaml(source: str, path: Path) -> tuple[Any, dict[FieldPath, int]]:
     return data, lines
 
 
+def _refuse_characters(source: str, path: Path) -> None:
+    """Refuse what a record may not hold as written, at its line and column, before YAML reads it."""
+    found = _NOT_IN_RECORD.search(source)
+    if found is None:
+        return
+    character = found.group()
+    before = source[: found.start()]
+    line = len(_LINE_BREAK.findall(before)) + 1
+    column = found.start() - max(before.rfind("\n"), before.rfind("\r"))
+    if character in _YAML_ESCAPES:
+        what, escape = "a line break to YAML", _YAML_ESCAPES[character]
+    else:
+        code = ord(character)
+        what = "a noncharacter" if code in (0xFFFE, 0xFFFF) else "a control character"
+        escape = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    raise InputError(
+        f"U+{ord(character):04X} ({what}) is not allowed in a record (column {column}); "
+        f"inside double quotes, write it as {escape}",
+        path=path,
+        line=line,
+    )
+
+
 def _index_lines(node: yaml.Node, here: FieldPath, lines: dict[FieldPath, int], path: Path) -> None:
-    """Record the line of every mapping key and sequence item, and refuse duplicate keys."""
+    """Record the line of every mapping key and sequence item; refuse duplicate keys and keys that are not names."""
     lines.setdefault(here, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
             line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(
+                    "a key must be a field name, not a list or mapping", path=path, line=line, field=field_name(here)
+                )
+            key = key_node.value
+            if key_node.tag != _STR:
+                raise InputError(
+                    f"a key must be a field name; YAML reads {_quoted(key)} as {_IMPLICIT_TYPES[key_node.tag]}",
+                    path=path,
+                    line=line,
+                    field=field_name(here),
+                )
             if key in seen:
                 raise InputError(
-                    f"duplicate key {key!r} (first on line {seen[key]})",
+                    f"duplicate key {_quoted(key)} (first on line {seen[key]})",
                     path=path,
                     line=line,
                     field=field_name(here + (key,)),
@@ -172,7 +425,7 @@ def _parse_record(data: dict, lines: dict[FieldPath, int], path: Path) -> Record
 
 
 def _data_path(data: Any, loc: tuple) -> FieldPath:
-    """The path in the YAML data for a pydantic error location, without union branch names."""
+    """The path in the YAML data for a pydantic error location, without the event union's tags."""
     here: list[str | int] = []
     node = data
     for part in loc:
@@ -181,15 +434,35 @@ def _data_path(data: Any, loc: tuple) -> FieldPath:
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
         elif isinstance(part, str) and (not isinstance(node, dict) or node.get("kind") == part):
-            continue  # a union branch ("str", "Quote") or the discriminator's tag: not a field
+            continue  # the discriminator's tag, or the `text` a quote written as a string stands for
         else:
             node = None
         here.append(part)
     return tuple(here)
 
 
+# What a field takes, in the record's words, by pydantic error type; a few fields say more.
+_EXPECTED = {
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+_EXPECTED_OF_FIELD = {
+    "occurrence": "a whole number from 1 (the first match) upward",
+    "year": "a whole number from 1000 to 9999",
+}
+_NUMBER_ERRORS = {"int_type", "greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
 def _explain(error: dict, data: Any, where: FieldPath) -> str:
-    kind = error["type"]
+    """A pydantic error as the record's editor would say it: what the field takes, and what it got."""
+    kind, value, context = error["type"], error["input"], error.get("ctx") or {}
+    subject = _subject(where)
+    got = _described(value)
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
@@ -199,13 +472,75 @@ def _explain(error: dict, data: Any, where: FieldPath) -> str:
             return f"unknown field; did you mean {close[0]!r}?"
         return f"unknown field; known: {', '.join(known)}" if known else "unknown field"
     if kind == "union_tag_invalid":
-        return f"unknown kind {error['input'].get('kind')!r}; known: {error['ctx']['expected_tags']}"
-    if kind in ("enum", "literal_error"):
-        return f"{error['input']!r} is not one of {error['ctx']['expected']}"
-    message = error["msg"].removeprefix("Value error, ")
-    if isinstance(error["input"], (dict, list)):
-        return message
-    return f"{message} (got {error['input']!r})"
+        return f"unknown kind {_described(value.get('kind'))}; known: {context['expected_tags']}"
+    if kind == "union_tag_not_found":
+        return f"required field 'kind' is missing; known: {', '.join(repr(k.value) for k in EventKind)}"
+    if kind in ("string_too_short", "too_short"):
+        return f"{subject} must not be empty"
+    if kind == "value_error":
+        message = str(context.get("error", error["msg"]))
+        if message.startswith("must "):
+            return f"{subject} {message}; got {got}"
+        return message if isinstance(value, (dict, list)) else f"{message} (got {got})"
+    if kind.startswith("date_"):
+        reason = f" ({context['error']})" if "error" in context else ""
+        return f"{subject} must be a date written YYYY-MM-DD; got {got}{reason}"
+    if kind in _NUMBER_ERRORS and where and where[-1] in _EXPECTED_OF_FIELD:
+        expected = _EXPECTED_OF_FIELD[where[-1]]
+    elif kind == "string_pattern_mismatch":
+        meaning = PATTERN_MEANINGS.get(context["pattern"], f"text matching {context['pattern']}")
+        expected = meaning[0].lower() + meaning[1:].removesuffix(".")
+    elif kind == "model_type":
+        expected = _mapping_of(context.get("class_name", ""))
+    elif kind in ("enum", "literal_error"):
+        expected = f"one of {context['expected']}"
+    elif kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+    else:
+        expected = error["msg"].removeprefix("Input should be ")
+    hint = ""
+    if kind == "string_type" and isinstance(value, bool):
+        hint = " (YAML reads yes, no, on, off, true and false as true or false: put the words in quotes)"
+    elif kind == "string_type" and (value is None or isinstance(value, (int, float))):
+        hint = " (put it in quotes to make it a string)"
+    return f"{subject} must be {expected}; got {got}{hint}"
+
+
+def _mapping_of(model_name: str) -> str:
+    """What a field of a record model takes: a quote, or a mapping of the model's fields."""
+    if model_name == "Quote":
+        return "words of the article, or a mapping of text and occurrence"
+    model = getattr(model_module, model_name, None)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return f"a mapping of {', '.join(model.model_fields)}"
+    return "a mapping"
+
+
+def _subject(where: FieldPath) -> str:
+    """The field an error is about, as a message names it: `occurrence`, `quotes[2]`, `the record`."""
+    for cut in range(len(where) - 1, -1, -1):
+        if isinstance(where[cut], str):
+            return field_name(where[cut:])
+    return "the record"
+
+
+def _described(value: Any) -> str:
+    """A value of the record as its editor wrote it, short and on one line."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        number = repr(value)
+        return f"the number {number}" if len(number) <= 20 else f"a number of {len(number)} digits"
+    if isinstance(value, str):
+        return _quoted(value)
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    """`text` in quotes, with anything unprintable escaped, cut to about `limit` characters."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
 
 
 def _known_fields(data: Any, where: FieldPath) -> list[str]:
@@ -244,8 +579,13 @@ def line_of(lines: dict[FieldPath, int], path: FieldPath) -> int:
 
 
 def field_name(path: FieldPath) -> str:
-    """`('events', 2, 'roles', 0, 'actor')` -> `events[2].roles[0].actor`."""
+    """`('events', 2, 'roles', 0, 'actor')` -> `events[2].roles[0].actor`; an odd key in quotes: `article['a b']`."""
     name = ""
     for part in path:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+        if isinstance(part, int):
+            name += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            name += f".{part}" if name else part
+        else:
+            name += f"[{_quoted(part)}]"
     return name
