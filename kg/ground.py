@@ -3,15 +3,23 @@
 A quote is found exactly, character for character. Words that appear more than once need an
 `occurrence`, unless they appear once inside the quotes of what they belong to (the time of an
 event inside the event's own quote). Name forms are found as whole words, every appearance.
+
+A whole word begins and ends between graphemes, in the text as it is (kg never normalises it, and
+offsets count its code points): "Chantre" is not a word of "Chantre\u0301" (an "é" written as "e"
+and a combining accent), any more than of "Chantré" written with the one code point "é".
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from kg.model import ActorKind, EventKind, Quote, Span
+import ahocorasick
+from pydantic import BaseModel
+
+from kg.model import ActorKind, EventKind, Quote, Record, Span
 from kg.read import Article, FieldPath
 
 __all__ = ["ground"]
@@ -144,55 +152,90 @@ def _closest(ref: str, candidates: Iterable[str]) -> str | None:
 
 
 def _locate_all(article: Article) -> None:
+    """Find every quote and name form of the record, all of them in one pass over the text."""
     record = article.record
     info = record.article
+    forms = {form for actor in record.actors for form in (*actor.forms, *actor.misspellings)}
+    found = _find_all(article.text, forms | {quote.text for quote in _quotes(record)})
+
+    def locate(quote: Quote, path: FieldPath, within: list[Span] | None = None) -> Span:
+        return _locate(article, quote, found[quote.text], path, within)
+
+    def locate_list(quotes: list[Quote], path: FieldPath, within: list[Span] | None = None) -> list[Span]:
+        return [locate(quote, path + (j,), within) for j, quote in enumerate(quotes)]
+
     if info.copyright:
-        _locate(article, info.copyright.quote, ("article", "copyright", "quote"))
-    _locate_forms(article)
+        locate(info.copyright.quote, ("article", "copyright", "quote"))
+    _locate_forms(article, found)
     for i, actor in enumerate(record.actors):
-        _locate_list(article, actor.quotes, ("actors", i, "quotes"))
+        locate_list(actor.quotes, ("actors", i, "quotes"))
         for j, relation in enumerate(actor.member_of):
-            _locate_list(article, relation.quotes, ("actors", i, "member_of", j, "quotes"))
+            locate_list(relation.quotes, ("actors", i, "member_of", j, "quotes"))
         if actor.based_in:
-            _locate_list(article, actor.based_in.quotes, ("actors", i, "based_in", "quotes"))
+            locate_list(actor.based_in.quotes, ("actors", i, "based_in", "quotes"))
     for i, post in enumerate(record.posts):
-        _locate_list(article, post.quotes, ("posts", i, "quotes"))
+        locate_list(post.quotes, ("posts", i, "quotes"))
         for j, holding in enumerate(post.holders):
             here = ("posts", i, "holders", j)
-            spans = _locate_list(article, holding.quotes, here + ("quotes",))
+            spans = locate_list(holding.quotes, here + ("quotes",))
             for side in ("since", "until"):
                 expression = getattr(holding, side)
                 if expression is not None:
-                    _locate(article, expression.quote, here + (side, "quote"), within=spans)
+                    locate(expression.quote, here + (side, "quote"), within=spans)
     for i, event in enumerate(record.events):
         here = ("events", i)
-        spans = _locate_list(article, event.quotes, here + ("quotes",))
+        spans = locate_list(event.quotes, here + ("quotes",))
         for j, expression in enumerate(event.when):
-            _locate(article, expression.quote, here + ("when", j, "quote"), within=spans)
+            locate(expression.quote, here + ("when", j, "quote"), within=spans)
         if event.duration:
-            _locate(article, event.duration.quote, here + ("duration", "quote"), within=spans)
+            locate(event.duration.quote, here + ("duration", "quote"), within=spans)
         for j, role in enumerate(event.roles):
-            _locate_list(article, role.quotes, here + ("roles", j, "quotes"), within=spans)
+            locate_list(role.quotes, here + ("roles", j, "quotes"), within=spans)
         for j, charge in enumerate(getattr(event, "charges", [])):
-            _locate(article, charge.quote, here + ("charges", j, "quote"), within=spans)
+            locate(charge.quote, here + ("charges", j, "quote"), within=spans)
     for i, statement in enumerate(record.statements):
         here = ("statements", i)
-        spans = _locate_list(article, statement.quotes, here + ("quotes",))
+        spans = locate_list(statement.quotes, here + ("quotes",))
         if statement.cue:
-            _locate(article, statement.cue, here + ("cue",), within=spans)
-        _locate_list(article, statement.verbatim, here + ("verbatim",), within=spans)
+            locate(statement.cue, here + ("cue",), within=spans)
+        locate_list(statement.verbatim, here + ("verbatim",), within=spans)
 
 
-def _locate_list(
-    article: Article, quotes: list[Quote], path: FieldPath, within: list[Span] | None = None
-) -> list[Span]:
-    return [_locate(article, q, path + (j,), within) for j, q in enumerate(quotes)]
+def _quotes(record: Record) -> Iterator[Quote]:
+    """Every quote in a record, wherever it stands, in no particular order."""
+    parts: list[object] = [record]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, Quote):
+            yield part
+        elif isinstance(part, BaseModel):
+            parts.extend(part.__dict__.values())
+        elif isinstance(part, list):
+            parts.extend(part)
 
 
-def _locate(article: Article, quote: Quote, path: FieldPath, within: list[Span] | None = None) -> Span:
-    """Find one quote; an error names the field when it is missing or ambiguous."""
+def _find_all(text: str, words: set[str]) -> dict[str, list[int]]:
+    """Where each of `words` begins in `text`, every time, overlaps included, in text order.
+
+    One Aho-Corasick automaton over all the words reads the text once: the time grows with the
+    text, the words and what is found, where a search for each word in turn would grow with
+    their product (a record of thousands of actors).
+    """
+    found: dict[str, list[int]] = {word: [] for word in words}
+    if not words:
+        return found
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    for last, word in automaton.iter(text):
+        found[word].append(last - len(word) + 1)
+    return found
+
+
+def _locate(article: Article, quote: Quote, starts: list[int], path: FieldPath, within: list[Span] | None) -> Span:
+    """Place one quote at one of `starts`; an error names the field when it is missing or ambiguous."""
     text = article.text
-    starts = _occurrences(text, quote.text)
     if not starts:
         raise article.error(path, f"{_short(quote.text)} is not in the article text{_lookalike(text, quote.text)}")
     if quote.occurrence is not None:
@@ -204,14 +247,16 @@ def _locate(article: Article, quote: Quote, path: FieldPath, within: list[Span] 
             )
         start = starts[quote.occurrence - 1]
     else:
-        inside = [s for s in starts if within and any(w.begin <= s and s + len(quote.text) <= w.end for w in within)]
+        inside = _starts_within(starts, len(quote.text), within or [])
         if len(inside) == 1:
             start = inside[0]
         elif len(starts) == 1:
             start = starts[0]
         else:
             candidates = inside if len(inside) > 1 else starts
-            places = ", ".join(f"{_line_col(text, s)}" for s in candidates)
+            places = ", ".join(_line_col(text, s) for s in candidates[:_PLACES_SHOWN])
+            if len(candidates) > _PLACES_SHOWN:
+                places += f" and {len(candidates) - _PLACES_SHOWN} more"
             raise article.error(
                 path,
                 f"{_short(quote.text)} is ambiguous: it appears {_times(len(starts))} in the article "
@@ -222,48 +267,102 @@ def _locate(article: Article, quote: Quote, path: FieldPath, within: list[Span] 
     return span
 
 
-def _locate_forms(article: Article) -> None:
-    """Find every whole-word appearance of each actor's name forms.
+_PLACES_SHOWN = 10  # of an ambiguous quote's appearances, in its error
+
+
+def _starts_within(starts: list[int], length: int, within: list[Span]) -> list[int]:
+    """The starts (sorted) of the appearances of a quote of `length` that lie within one of the spans."""
+    inside: set[int] = set()
+    for span in within:
+        inside.update(starts[bisect.bisect_left(starts, span.begin) : bisect.bisect_right(starts, span.end - length)])
+    return sorted(inside)
+
+
+def _locate_forms(article: Article, found: dict[str, list[int]]) -> None:
+    """Find every whole-word appearance of each actor's name forms among the places they are `found`.
 
     An appearance inside a longer form is not a mention of its own: "Bloomberg" inside
     "Bloomberg L.P." is not Bloomberg News, and "Chantra" inside "Lina Chantra" is one mention.
     """
-    found: list[tuple[int, str, Span, bool]] = []  # (actor index, form, span, misspelt)
-    for i, actor in enumerate(article.record.actors):
+    actors = article.record.actors
+    words = {form: _whole_words(article.text, form, found[form]) for actor in actors for form in (*actor.forms, *actor.misspellings)}
+    for i, actor in enumerate(actors):
         for field, forms in (("forms", actor.forms), ("misspellings", actor.misspellings)):
             for j, form in enumerate(forms):
-                spans = [Span(begin=m.start(), end=m.end(), text=form) for m in _word_matches(article.text, form)]
-                if not spans:
+                if not words[form]:
                     raise article.error(
                         ("actors", i, field, j),
                         f"the name {_short(form)} does not appear in the article as a whole word"
                         f"{_lookalike(article.text, form)}",
                     )
-                found.extend((i, form, span, field == "misspellings") for span in spans)
-    for i, actor in enumerate(article.record.actors):
+    inside = _nested({(begin, begin + len(form)) for form, starts in words.items() for begin in starts})
+    for actor in actors:
         actor._form_spans = [
-            (form, span, misspelt)
-            for owner, form, span, misspelt in found
-            if owner == i
-            and not any(_inside(span, longer) for _, _, longer, _ in found)
+            (form, Span(begin=begin, end=begin + len(form), text=form), field == "misspellings")
+            for field, forms in (("forms", actor.forms), ("misspellings", actor.misspellings))
+            for form in forms
+            for begin in words[form]
+            if (begin, begin + len(form)) not in inside
         ]
 
 
-def _inside(span: Span, longer: Span) -> bool:
-    """Whether `span` lies within `longer` and is shorter than it."""
-    return longer.begin <= span.begin and span.end <= longer.end and longer.end - longer.begin > span.end - span.begin
+def _whole_words(text: str, form: str, starts: list[int]) -> list[int]:
+    """Of the starts of `form`, those of a whole word; as `re.finditer` would, none that overlaps the one before."""
+    kept: list[int] = []
+    for begin in starts:
+        end = begin + len(form)
+        if (not kept or kept[-1] + len(form) <= begin) and _starts_word(text, begin) and _ends_word(text, end):
+            kept.append(begin)
+    return kept
 
 
-def _occurrences(text: str, words: str) -> list[int]:
-    starts, at = [], text.find(words)
-    while at != -1:
-        starts.append(at)
-        at = text.find(words, at + 1)
-    return starts
+_WORD = re.compile(r"\w")
 
 
-def _word_matches(text: str, form: str) -> Iterator[re.Match]:
-    return re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+def _starts_word(text: str, at: int) -> bool:
+    """Whether a whole word can begin at `at`: between graphemes, and after none that is a word character.
+
+    The grapheme before is read from its base character, so that "Chantre" does not begin a word
+    in "e\u0301Chantre", whose "é" is written as "e" and a combining accent.
+    """
+    if _joins_previous(text[at]):
+        return False
+    before = at - 1
+    while before >= 0 and _joins_previous(text[before]):
+        before -= 1
+    return before < 0 or not _WORD.match(text[before])
+
+
+def _ends_word(text: str, at: int) -> bool:
+    """Whether a whole word can end at `at`: before no word character, and not inside a grapheme.
+
+    "Chantre" is not a whole word in "Chantre\u0301" ("Chantré" written with a combining accent).
+    """
+    return at == len(text) or not (_WORD.match(text[at]) or _joins_previous(text[at]))
+
+
+def _joins_previous(char: str) -> bool:
+    """Whether `char` belongs to the grapheme of the character before it (Unicode's Grapheme_Extend
+    and ZWJ, near enough): a combining mark, a zero-width joiner or non-joiner, an emoji skin tone."""
+    if char < "\u0300":  # the first combining mark
+        return False
+    return unicodedata.category(char)[0] == "M" or char in "\u200c\u200d" or "\U0001f3fb" <= char <= "\U0001f3ff"
+
+
+def _nested(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that lie within a longer one.
+
+    In order of their beginning, the longest first where they begin together, a span lies within
+    a longer one exactly when one before it reaches as far.
+    """
+    inside = set()
+    reach = -1
+    for begin, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if end <= reach:
+            inside.add((begin, end))
+        else:
+            reach = end
+    return inside
 
 
 def _lookalike(text: str, words: str) -> str:
