@@ -62,7 +62,9 @@ def store_options(command):
         click.option("--store-type", type=click.Choice(STORE_TYPES), default=None,
                      help="The store's endpoint layout; detected from its answers when not given."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-                     envvar="KG_STORE_TIMEOUT", help="Seconds to wait for each answer (env KG_STORE_TIMEOUT)."),
+                     envvar="KG_STORE_TIMEOUT",
+                     help="Seconds each request to the store may take, from connecting to the answer's last byte "
+                          "(env KG_STORE_TIMEOUT)."),
         click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
                      envvar="KG_STORE_RETRIES",
                      help="Retries, with backoff, after a connection error or a 5xx answer (env KG_STORE_RETRIES)."),
@@ -120,7 +122,7 @@ def _dataset(out: Path, base: str | None, endpoint: str | None, store_type: str 
 
     if endpoint:
         return querying.RemoteEndpoint.connect(endpoint, base=base, store_type=store_type, timeout=timeout,
-                                               retries=retries)
+                                               retries=retries, warn=_say)
     return querying.open_dataset(out, base=base, progress=_say)
 
 
@@ -227,23 +229,32 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path, 
               help="Triples per INSERT DATA with --method update [default: 250 for Virtuoso, else 1,000].")
 @click.option("--dist", "--out", "dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Folder of the built dataset (its kg.nq); built from seeds/ if missing.")
+@click.option("--allow-redirects", is_flag=True,
+              help="Let a read (GET) follow the store's redirect to another host, without credentials. "
+                   "Writes never follow a redirect.")
 @base_option
 @store_options
 def load(url: str | None, query_endpoint: str | None, update_endpoint: str | None, graph_store_endpoint: str | None,
-         method: str, verify: str, batch_size: int | None, dist: Path, base: str | None, store_type: str | None,
-         timeout: float, retries: int) -> None:
+         method: str, verify: str, batch_size: int | None, dist: Path, allow_redirects: bool, base: str | None,
+         store_type: str | None, timeout: float, retries: int) -> None:
     """Replace each named graph of the built dataset in a triple store, then verify the store.
 
-    Credentials come from KG_STORE_USER and KG_STORE_PASSWORD, or from a netrc file.
+    Graphs that an earlier load of the dataset wrote and dist/ no longer has are removed; graphs
+    kg did not write are left alone. Credentials come from KG_STORE_USER and KG_STORE_PASSWORD,
+    or from a netrc file, and go only to the host they are for.
     """
     from kg.stores import Store, load_dist
 
     with Store.connect(url, store_type=store_type, query=query_endpoint, update=update_endpoint,
-                       graph_store=graph_store_endpoint, timeout=timeout, retries=retries) as store:
+                       graph_store=graph_store_endpoint, timeout=timeout, retries=retries,
+                       allow_redirects=allow_redirects) as store:
         result = load_dist(store, dist, base=base, say=_say, method=method, verify=verify, batch_size=batch_size,
                            progress=lambda progress: _say(progress.line()))
     click.echo(f"Loaded {result.graphs} graph{'s' if result.graphs != 1 else ''} ({result.triples:,} triples) "
                f"into {result.store} by {method} in {result.seconds:.2f} s: {result.rate:,.0f} triples/s")
+    if result.removed:
+        click.echo(f"Removed {len(result.removed)} graph{'s' if len(result.removed) != 1 else ''} that an earlier "
+                   "load wrote and dist/ no longer has: " + ", ".join(f"<{iri}>" for iri in result.removed))
     if verify != "none":
         click.echo("Verified: " + ("every graph holds exactly the triples sent (compared by value)" if verify == "full"
                                    else "every graph holds as many triples as were sent"))

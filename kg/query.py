@@ -439,14 +439,19 @@ class RemoteEndpoint:
     queries absorb with DISTINCT. Durations and booleans that Virtuoso returns as numbers are
     shown as kg writes them ("P4Y", "true"); Virtuoso also types computed booleans (EXISTS, true)
     as xsd:integer, which cannot be told from numbers.
+
+    A store that says it cut an answer short (Virtuoso's ResultSetMaxRows) gets the rows it gave
+    shown, and a warning, for people, through `warn` (a Python warning when it is None).
     """
 
-    def __init__(self, store, graphs: Iterable[str]) -> None:
+    def __init__(self, store, graphs: Iterable[str], warn: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.graphs = tuple(graphs)
+        self.warn = warn
 
     @classmethod
-    def connect(cls, url: str, *, base: str | None = None, **options) -> RemoteEndpoint:
+    def connect(cls, url: str, *, base: str | None = None, warn: Callable[[str], None] | None = None,
+                **options) -> RemoteEndpoint:
         """The store at `url` (base URL or query endpoint) with the dataset built under `base`.
 
         `options` go to `kg.stores.Store.connect` (store_type, timeout, retries, credentials).
@@ -459,7 +464,7 @@ class RemoteEndpoint:
         except ValueError as error:
             raise InputError(str(error), field="--base") from None
         store = Store.connect(url, **options)
-        return cls(store, _dataset_graphs(store, f"{base}graph/metadata"))
+        return cls(store, _dataset_graphs(store, f"{base}graph/metadata"), warn)
 
     def execute(self, query: QueryFile, bindings: Mapping[str, Term]) -> Results:
         """Send the query with its parameters as a VALUES clause; the answer as Results."""
@@ -467,7 +472,8 @@ class RemoteEndpoint:
 
         try:
             answer = self.store.select(with_values(query.text, bindings), default_graphs=self.graphs,
-                                       named_graphs=self.graphs, action=f"running {query.display}")
+                                       named_graphs=self.graphs, action=f"running {query.display}",
+                                       on_cut=lambda limit: self._cut(query, limit))
         except StoreAnswerError as error:
             if error.status == 400:
                 raise InputError(str(error), path=query.display) from None
@@ -482,17 +488,31 @@ class RemoteEndpoint:
             rows = tuple(dict.fromkeys(rows))
         return Results(results.vars, rows)
 
+    def _cut(self, query: QueryFile, limit: str) -> None:
+        from kg.stores.endpoints import public_url
+
+        message = (f"warning: {public_url(self.store.endpoints.query)} cut the answer to {query.display} at its "
+                   f"limit of {limit} rows (X-SPARQL-MaxRows): rows are missing; raise the store's result limit "
+                   "(Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+        if self.warn is None:
+            import warnings
+
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+        else:
+            self.warn(message)
+
 
 def _dataset_graphs(store, metadata: str) -> list[str]:
-    """The metadata graph and the graphs it lists as subsets of the dataset, as the store holds them."""
+    """The metadata graph and the graphs it lists as subsets of the dataset, as the store holds them.
+
+    All of them, even from a store that cuts answers short: `Store.list_iris` checks the list
+    against a COUNT and reads it page by page where it must.
+    """
     from kg.stores.endpoints import public_url
 
     graph = ox.NamedNode(metadata)
-    answer = store.select(
-        f"SELECT DISTINCT ?graph WHERE {{ GRAPH {graph} {{ ?dataset <http://rdfs.org/ns/void#subset> ?graph }} }}",
-        action="listing the dataset's graphs",
-    )
-    graphs = sorted(row["graph"]["value"] for row in answer["results"]["bindings"])
+    graphs = store.list_iris(f"GRAPH {graph} {{ ?dataset <http://rdfs.org/ns/void#subset> ?graph }}", "graph",
+                             action="listing the dataset's graphs")
     if not graphs:
         raise StoreError(
             f"{public_url(store.endpoints.query)} holds no kg dataset: its graph <{metadata}> lists no graphs; "

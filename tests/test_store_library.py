@@ -291,7 +291,7 @@ def test_a_store_that_echoes_the_password_does_not_get_it_printed():
         with pytest.raises(StoreError) as caught:
             store.put_graph("http://g", b"")
     assert secret not in str(caught.value)
-    assert "kgtest:***" in str(caught.value)
+    assert str(caught.value).endswith("HTTP 400 Bad Request: bad request from ***")
 
 
 def test_a_password_that_is_also_the_user_name_does_not_hide_the_user():
@@ -355,4 +355,5 @@ def test_a_store_that_never_answers_times_out_with_one_line(run_kg, tmp_path, bu
         result = run_kg("load", "--store", url, "--store-type", "oxigraph", "--dist", str(built_seed.out),
                         "--timeout", "0.3", "--retries", "0")
     assert result.exit_code == 3, result.output
-    assert result.stderr.strip() == f"Error: cannot reach the store at {url}/store: no answer in time"
+    assert result.stderr.strip() == \
+        f"Error: {url}/query: reading which graphs earlier loads wrote: no complete answer within 0.3 s"

@@ -13,6 +13,7 @@ import pytest
 
 from kg.errors import StoreError
 from conftest import SEEDS
+from kg.query import RemoteEndpoint
 from kg.stores import Store, load, load_dist, read_dataset
 from kg.stores.verify import triple_key
 from stores.probe import quads_by_graph
@@ -163,6 +164,81 @@ class TestLoad:
         held = store.probe.triples(iris[1])
         assert len(held) == size
         assert {triple_key(t) for t in held} == {triple_key(t) for t in expected[iris[1]]}
+
+    @pytest.mark.parametrize("method", ["gsp", "update"])
+    def test_a_smaller_dataset_removes_the_graphs_kg_wrote_and_no_other(self, store, built_seed, built_two_articles,
+                                                                         run_kg, method):
+        one, two = quads_by_graph(built_seed.out / "kg.nq"), quads_by_graph(built_two_articles.out / "kg.nq")
+        [gone] = sorted(set(two) - set(one))
+        someone_elses = "https://kg.example.org/graph/someone-else"
+        store.probe.put(someone_elses, b'<urn:kg:test:s> <urn:kg:test:p> "not written by kg" .\n')
+        first = run_kg("load", "--store", store.url, "--dist", str(built_two_articles.out), "--method", method,
+                       env=store.env)
+        assert first.exit_code == 0, first.output
+        assert store.probe.count(gone) == len(two[gone])
+        second = run_kg("load", "--store", store.url, "--dist", str(built_seed.out), "--method", method,
+                        env=store.env)
+        assert second.exit_code == 0, second.output
+        assert f"Removed 1 graph that an earlier load wrote and dist/ no longer has: <{gone}>\n" in second.stdout
+        assert store.probe.count(gone) == 0
+        assert store.probe.count(someone_elses) == 1
+        assert {graph: store.probe.count(graph) for graph in one} == {g: len(t) for g, t in one.items()}
+        again = run_kg("load", "--store", store.url, "--dist", str(built_seed.out), "--method", method, env=store.env)
+        assert again.exit_code == 0, again.output
+        assert "Removed" not in again.stdout
+        store.probe.drop(someone_elses)
+
+    def test_a_graph_written_by_a_load_that_failed_halfway_is_removed_by_the_next(self, store, built_seed,
+                                                                                  built_two_articles):
+        one, two = quads_by_graph(built_seed.out / "kg.nq"), quads_by_graph(built_two_articles.out / "kg.nq")
+        [gone] = sorted(set(two) - set(one))
+        store.probe.drop(*two, RECORD)
+
+        def fail_before_the_metadata_graph(progress) -> None:
+            if progress.graphs_done == len(two) - 1:
+                raise RuntimeError("the load stops here")
+
+        with Store.connect(store.url, credentials=_credentials(store)) as target:
+            with pytest.raises(RuntimeError):
+                load(target, read_dataset(built_two_articles.out / "kg.nq"), progress=fail_before_the_metadata_graph,
+                     progress_every=0)
+            assert store.probe.count(gone) == len(two[gone])
+            result = load(target, read_dataset(built_seed.out / "kg.nq"))
+        assert result.removed == [gone]
+        assert store.probe.count(gone) == 0
+
+
+RECORD = "https://kg.example.org/dataset/loaded"
+
+
+@pytest.mark.virtuoso
+def test_a_store_that_cuts_every_answer_to_one_row_is_loaded_verified_cleaned_and_queried_whole(
+        virtuoso_cutting_server, built_seed, built_two_articles, run_kg):
+    server, env = virtuoso_cutting_server, virtuoso_cutting_server.env
+    for dist in (built_two_articles.out, built_seed.out, built_two_articles.out):
+        result = run_kg("load", "--store", server.url, "--dist", str(dist), env=env)
+        assert result.exit_code == 0, result.output
+    # The record lists three graphs, read one row at a time: the second article's graph goes.
+    result = run_kg("load", "--store", server.url, "--dist", str(built_seed.out), "--method", "update", env=env)
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 graph that an earlier load wrote" in result.stdout
+    assert "Verified: every graph holds as many triples as were sent" in result.stdout
+    # Read back whole for a full verification, a graph comes back cut, and kg says so.
+    full = run_kg("load", "--store", server.url, "--dist", str(built_seed.out), "--verify", "full", env=env)
+    assert full.exit_code == 3, full.output
+    assert full.stderr.splitlines()[-1] == (
+        f"Error: {server.url}/sparql-graph-crud-auth cut its answer at 1 rows; raise the store's result limit "
+        "(Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+    again = run_kg("load", "--store", server.url, "--dist", str(built_two_articles.out), env=env)
+    assert again.exit_code == 0, again.output
+
+    answer = run_kg("query", "graphs", "--endpoint", server.url, "--format", "csv", env=env)
+    assert answer.exit_code == 0, answer.output
+    assert len(answer.stdout.splitlines()) == 2
+    assert answer.stderr.startswith(
+        f"warning: {server.url}/sparql-auth cut the answer to graphs.rq at its limit of 1 rows")
+    remote = RemoteEndpoint.connect(server.url, credentials=None)
+    assert sorted(remote.graphs) == sorted(quads_by_graph(built_two_articles.out / "kg.nq"))
 
 
 def _credentials(store):

@@ -14,9 +14,21 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 
-__all__ = ["DatasetGraph", "read_dataset", "dataset_file", "METADATA_GRAPH_NAME"]
+__all__ = ["DatasetGraph", "read_dataset", "dataset_file", "dataset_base", "METADATA_GRAPH_NAME"]
 
 METADATA_GRAPH_NAME = "graph/metadata"
+
+
+def dataset_base(graph_iri: str) -> str | None:
+    """The base IRI of the dataset whose metadata graph this is, or None for any other graph.
+
+    >>> dataset_base("https://kg.example.org/graph/metadata"), dataset_base("https://kg.example.org/graph/a")
+    ('https://kg.example.org/', None)
+    """
+    base = graph_iri[: -len(METADATA_GRAPH_NAME)]
+    if graph_iri.endswith(METADATA_GRAPH_NAME) and base.endswith(("/", "#")):
+        return base
+    return None
 
 
 @dataclass
@@ -74,4 +86,4 @@ def read_dataset(path: Path) -> list[DatasetGraph]:
     for graph in graphs.values():
         # A repeated quad is one triple in the store: count it once.
         graph.lines = list(dict.fromkeys(graph.lines))
-    return sorted(graphs.values(), key=lambda g: (g.iri.endswith("/" + METADATA_GRAPH_NAME), g.iri))
+    return sorted(graphs.values(), key=lambda g: (dataset_base(g.iri) is not None, g.iri))

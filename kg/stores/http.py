@@ -1,28 +1,40 @@
-"""HTTP to a store: timeouts, retries with backoff, authentication, and one-line errors.
+"""HTTP to a store: timeouts, retries with backoff, authentication, redirects, and one-line errors.
 
 Graph Store requests go through requests; SPARQL queries and updates through SPARQLWrapper,
 opened with kg's own urllib opener so that credentials stay in this connection instead of
 the process-wide opener that SPARQLWrapper installs for digest authentication.
+
+Both clients time out per socket operation only, so a store that sends a byte a second would
+hold kg forever. Every request therefore runs under a `_Deadline`: the sockets it uses are
+registered with it, and when its time is up a watchdog thread shuts them down.
+Neither client follows a redirect by itself: kg sends a body only to the endpoint it was given,
+and credentials only to the origin (scheme, host, port) they were given for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import http.client
 import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.connection
+import urllib3.connectionpool
+from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from SPARQLWrapper import INSERT, SPARQLWrapper
 
 from kg.errors import StoreError
-from kg.stores.credentials import PASSWORD_VARIABLE, USER_VARIABLE, Credentials
+from kg.stores.credentials import PASSWORD_VARIABLE, USER_VARIABLE, Credentials, redact_authorization
 from kg.stores.endpoints import public_url
 from kg.stores.options import DEFAULT_RETRIES, DEFAULT_TIMEOUT
 
@@ -33,7 +45,9 @@ T = TypeVar("T")
 # Worth another try: the store is starting, overloaded, or behind a proxy that lost it.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CONNECT_TIMEOUT = 10.0
+_MAX_REDIRECTS = 5
 _VIRTUOSO_ERROR = re.compile(r"Virtuoso (?P<state>[0-9A-Z]{5}) Error ")
+_REALM = re.compile(r'realm="([^"]*)"', re.IGNORECASE)
 
 
 class StoreAnswerError(StoreError):
@@ -47,15 +61,23 @@ class StoreAnswerError(StoreError):
 class _Failure(Exception):
     """An answer or a connection problem, before the retry policy decides what it means."""
 
-    def __init__(self, status: int | None, reason: str, detail: str = "", challenge: str = "") -> None:
+    def __init__(self, status: int | None, reason: str, detail: str = "", challenge: str = "", *,
+                 message: str = "", url: str | None = None, final: bool = False) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.detail = detail
         self.challenge = challenge
+        # What went wrong, when the status alone does not say it (a redirect, an unexpected status).
+        self.message = message
+        # Where the answer came from, when a redirect took the request elsewhere.
+        self.url = url
+        self.final = final
 
     @property
     def retryable(self) -> bool:
+        if self.final or self.message:
+            return False
         if self.status is None:
             return True
         # Virtuoso answers 500 to errors that will not go away (a permission, a query it cannot
@@ -64,6 +86,155 @@ class _Failure(Exception):
         if virtuoso and virtuoso["state"] != "40001":
             return False
         return self.status in RETRY_STATUSES
+
+
+_current = threading.local()
+
+
+class _Deadline:
+    """The time one request may take, from connecting to the last byte of the answer.
+
+    Sockets opened or reused while it runs register with it (`_watch`); when the time is up, a
+    watchdog thread shuts them down, which ends any read or write in progress at once, and keeps
+    doing so for sockets opened later, until the request is over.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+
+    def __enter__(self) -> _Deadline:
+        _current.deadline = self
+        threading.Thread(target=self._watchdog, name="kg-store-deadline", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _current.deadline = None
+        with self._lock:
+            # Under the lock: once the request is over, its pooled connections are never touched.
+            self._done.set()
+            self._sockets.clear()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _watchdog(self) -> None:
+        if self._done.wait(self.seconds):
+            return
+        while True:
+            with self._lock:
+                if self._done.is_set():
+                    return
+                self.expired = True
+                for sock in self._sockets:
+                    _shut(sock)
+            if self._done.wait(0.05):
+                return
+
+
+def _watch(sock: socket.socket | None) -> None:
+    """Put `sock` under the deadline of the request this thread is sending, if any."""
+    deadline = getattr(_current, "deadline", None)
+    if deadline is not None and sock is not None:
+        deadline.watch(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        # Already shut, or closed by the request itself in the meantime.
+        pass
+
+
+# The socket is taken when it is connected, or reused from the pool: http.client drops its own
+# reference once it has the answer's headers, while the body is still being read from it.
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    def connect(self):
+        super().connect()
+        _watch(self.sock)
+
+    def request(self, *args, **kwargs):
+        _watch(self.sock)
+        return super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def connect(self):
+        super().connect()
+        _watch(self.sock)
+
+    def request(self, *args, **kwargs):
+        _watch(self.sock)
+        return super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """requests' adapter, its connections watched by the deadline of the request they carry."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+class _WatchedOpening:
+    """urllib's handlers, their connections watched by the deadline of the request they carry."""
+
+    def do_open(self, http_class, req, **kwargs):
+        def connection(*args, **kw):
+            opened = http_class(*args, **kw)
+            connect = opened.connect
+
+            def watched_connect() -> None:
+                connect()
+                _watch(opened.sock)
+
+            opened.connect = watched_connect
+            return opened
+
+        return super().do_open(connection, req, **kwargs)
+
+
+class _WatchedHTTPHandler(_WatchedOpening, urllib.request.HTTPHandler):
+    pass
+
+
+class _WatchedHTTPSHandler(_WatchedOpening, urllib.request.HTTPSHandler):
+    pass
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Queries and updates are POSTs: their body goes to the endpoint kg was given, not on elsewhere.
+
+    Without a new request, urllib raises the redirect as an HTTPError, which `Connection.run` reports.
+    """
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 class _KgSPARQLWrapper(SPARQLWrapper):
@@ -97,14 +268,21 @@ class Connection:
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
         backoff: float = 0.5,
+        allow_redirects: bool = False,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.credentials = credentials
         self.timeout = timeout
         self.retries = max(0, retries)
         self.backoff = backoff
+        # Whether a GET may follow a redirect to another origin (without credentials).
+        self.allow_redirects = allow_redirects
         self._sleep = sleep
+        self._realms: set[str] = set()
         self._session = requests.Session()
+        adapter = _WatchedAdapter()
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
         # Not requests' own netrc lookup: it would send basic credentials unasked, which Virtuoso
         # answers with a 401 that has no challenge, hiding that it wants digest.
         self._session.auth = _no_auth
@@ -118,45 +296,105 @@ class Connection:
 
     # -- requests (Graph Store Protocol, probes) ---------------------------------------------
 
-    def request(self, method: str, url: str, *, action: str, **kwargs) -> requests.Response:
-        """Send an HTTP request with retries; a 2xx answer, or StoreError naming the endpoint."""
-        return self._retry(url, action, lambda: self._send(method, url, **kwargs))
+    def request(self, method: str, url: str, *, action: str, expect: Collection[int] = (200,),
+                **kwargs) -> requests.Response:
+        """Send an HTTP request with retries; an answer with an `expect`ed status, or StoreError naming the endpoint.
+
+        The answer's body is read before the request's time is up. Only a GET follows a redirect:
+        within the same origin with credentials, to another only if `allow_redirects`, without them.
+        """
+        return self._retry(url, action, lambda: self._send(method, url, expect, **kwargs))
 
     def headers_of(self, url: str) -> dict[str, str]:
         """The headers of the answer to GET `url`, whatever its status (to recognise a store)."""
 
         def attempt() -> dict[str, str]:
             try:
-                response = self._session.get(url, timeout=(_CONNECT_TIMEOUT, self.timeout), allow_redirects=False)
+                response = self._session.get(url, timeout=self._timeouts(), allow_redirects=False)
             except requests.RequestException as error:
                 raise _Failure(None, _connection_reason(error)) from None
             if response.status_code in RETRY_STATUSES:
-                raise _Failure(response.status_code, response.reason or "", _detail(response.content, response.headers))
+                raise _Failure(response.status_code, response.reason or "",
+                               self.detail(response.content, response.headers))
             response.close()
             return dict(response.headers)
 
         return self._retry(url, "recognising the store", attempt)
 
-    def _send(self, method: str, url: str, **kwargs) -> requests.Response:
-        kwargs.setdefault("timeout", (_CONNECT_TIMEOUT, self.timeout))
+    def unexpected(self, url: str, action: str, what: str) -> StoreError:
+        """The error for an answer that is not what the request asks for; what the store said is redacted."""
+        return StoreError(f"{public_url(url)}: {action}: {self.redact(what)}")
+
+    def redact(self, text: str) -> str:
+        """`text` without Authorization values, and without the password in any form (defence in depth)."""
+        if self.credentials:
+            return self.credentials.redact(text, self._realms)
+        return redact_authorization(text)
+
+    def _timeouts(self) -> tuple[float, float]:
+        """Per socket operation: connecting, then each read, a little past the deadline, which ends it first."""
+        return (min(_CONNECT_TIMEOUT, self.timeout), self.timeout + 1.0)
+
+    def _send(self, method: str, url: str, expect: Collection[int], **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self._timeouts())
+        kwargs["allow_redirects"] = False
         try:
-            if kwargs.get("data") and self.credentials and self._auth is None and not self._challenge_asked:
-                self._ask_challenge(url, kwargs)
-            response = self._session.request(method, url, auth=self._auth, **kwargs)
-            if response.status_code == 401 and self.credentials and self._auth is None:
-                # The store's challenge says which scheme it wants (Virtuoso: digest).
-                self._auth = _auth_for(response.headers.get("WWW-Authenticate", ""), self.credentials)
-                response = self._session.request(method, url, auth=self._auth, **kwargs)
+            response = self._signed(method, url, **kwargs)
+            where, hops = url, 0
+            while response.is_redirect:
+                if hops == _MAX_REDIRECTS:
+                    raise _Failure(response.status_code, response.reason or "",
+                                   message=f"the store redirects more than {_MAX_REDIRECTS} times")
+                hops += 1
+                where = self._redirect_target(method, url, response)
+                follow = {key: value for key, value in kwargs.items() if key not in ("params", "data")}
+                if _origin(where) == _origin(url):
+                    response = self._signed("GET", where, **follow)
+                else:
+                    response = self._session.request("GET", where, auth=_no_auth, **follow)
         except requests.RequestException as error:
             raise _Failure(None, _connection_reason(error)) from None
-        if response.status_code >= 400:
-            raise _Failure(
-                response.status_code,
-                response.reason or "",
-                _detail(response.content, response.headers),
-                response.headers.get("WWW-Authenticate", ""),
-            )
+        status = response.status_code
+        if status in expect:
+            return response
+        elsewhere = where if _origin(where) != _origin(url) else None
+        if status == 401 and elsewhere:
+            raise _Failure(status, response.reason or "", url=elsewhere, message=(
+                f"the store redirects to {public_url(elsewhere)}, which asks for credentials (HTTP 401); "
+                "kg sends credentials only to the host they are for"))
+        if status >= 400:
+            raise _Failure(status, response.reason or "", self.detail(response.content, response.headers),
+                           response.headers.get("WWW-Authenticate", ""), url=elsewhere)
+        raise _Failure(status, response.reason or "", url=elsewhere, message=(
+            f"the store answered HTTP {status} {self.redact(response.reason or '')}, where {_statuses(expect)} "
+            "was expected"))
+
+    def _signed(self, method: str, url: str, **kwargs) -> requests.Response:
+        """The answer to a request with this connection's credentials, answering the store's challenge."""
+        if kwargs.get("data") and self.credentials and self._auth is None and not self._challenge_asked:
+            self._ask_challenge(url, kwargs)
+        response = self._session.request(method, url, auth=self._auth, **kwargs)
+        if response.status_code == 401 and self.credentials and self._auth is None:
+            # The store's challenge says which scheme it wants (Virtuoso: digest).
+            self._auth = self._auth_for(response.headers.get("WWW-Authenticate", ""))
+            response = self._session.request(method, url, auth=self._auth, **kwargs)
         return response
+
+    def _redirect_target(self, method: str, url: str, response: requests.Response) -> str:
+        """Where a redirect points, if kg may follow it; a _Failure otherwise."""
+        status, reason = response.status_code, response.reason or ""
+        target = urljoin(response.url, response.headers["Location"])
+        shown = self.redact(public_url(target))
+        if method != "GET":
+            # requests would send a PUT's body on after a 307, or turn it into a GET after a 302.
+            raise _Failure(status, reason, message=(
+                f"the store redirects (HTTP {status}) to {shown}; kg sends a request body only to the endpoint "
+                "it was given: give that endpoint instead"))
+        if _origin(target) != _origin(url) and not self.allow_redirects:
+            raise _Failure(status, reason, message=(
+                f"the store redirects (HTTP {status}) to another host, {shown}; kg follows that only when "
+                "allowed (--allow-redirects), and then without credentials"))
+        return target
 
     def _ask_challenge(self, url: str, kwargs: dict) -> None:
         """Learn the store's authentication scheme, and a digest nonce, with bodyless requests.
@@ -168,9 +406,13 @@ class Connection:
         answer = self._session.head(url, allow_redirects=False, **probe)
         self._challenge_asked = True
         if answer.status_code == 401:
-            self._auth = _auth_for(answer.headers.get("WWW-Authenticate", ""), self.credentials)
+            self._auth = self._auth_for(answer.headers.get("WWW-Authenticate", ""))
             # Digest answers the challenge on this HEAD; later requests are signed from the start.
             self._session.head(url, auth=self._auth, allow_redirects=False, **probe)
+
+    def _auth_for(self, challenge: str) -> AuthBase:
+        self._realms.update(_REALM.findall(challenge))
+        return _auth_for(challenge, self.credentials)
 
     # -- SPARQLWrapper (queries, updates) ----------------------------------------------------
 
@@ -178,8 +420,8 @@ class Connection:
         """A SPARQLWrapper for `endpoint` that sends through this connection (call it with `run`)."""
         opener = self._opener_for(endpoint)
         if update:
-            return _KgSPARQLWrapper(endpoint, opener, self.timeout, INSERT, updateEndpoint=endpoint)
-        return _KgSPARQLWrapper(endpoint, opener, self.timeout)
+            return _KgSPARQLWrapper(endpoint, opener, self._timeouts()[1], INSERT, updateEndpoint=endpoint)
+        return _KgSPARQLWrapper(endpoint, opener, self._timeouts()[1])
 
     def run(self, endpoint: str, action: str, call: Callable[[], T]) -> T:
         """Run `call` (which uses a SPARQLWrapper of this connection) with retries."""
@@ -188,9 +430,16 @@ class Connection:
             try:
                 return call()
             except urllib.error.HTTPError as error:
+                headers = error.headers or {}
+                self._realms.update(_REALM.findall(headers.get("WWW-Authenticate", "")))
+                if 300 <= error.code < 400:
+                    target = self.redact(public_url(urljoin(endpoint, headers.get("Location", ""))))
+                    raise _Failure(error.code, str(error.reason), message=(
+                        f"the store redirects (HTTP {error.code}) to {target}; kg sends a request body only to "
+                        "the endpoint it was given: give that endpoint instead")) from None
                 body = error.read() if error.fp is not None else b""
-                raise _Failure(error.code, str(error.reason), _detail(body, error.headers),
-                               (error.headers or {}).get("WWW-Authenticate", "")) from None
+                raise _Failure(error.code, str(error.reason), self.detail(body, headers),
+                               headers.get("WWW-Authenticate", "")) from None
             except urllib.error.URLError as error:
                 raise _Failure(None, _os_reason(error.reason)) from None
             except (OSError, http.client.HTTPException) as error:
@@ -200,7 +449,8 @@ class Connection:
 
     def _opener_for(self, endpoint: str) -> urllib.request.OpenerDirector:
         if endpoint not in self._openers:
-            handlers: list[urllib.request.BaseHandler] = []
+            handlers: list[urllib.request.BaseHandler] = [_WatchedHTTPHandler(), _WatchedHTTPSHandler(),
+                                                          _NoRedirects()]
             if self.credentials:
                 passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
                 passwords.add_password(None, endpoint, self.credentials.user, self.credentials.password)
@@ -216,7 +466,7 @@ class Connection:
         delay = self.backoff
         for number in range(self.retries + 1):
             try:
-                return attempt()
+                return self._within_time(attempt)
             except _Failure as failure:
                 if not failure.retryable or number == self.retries:
                     raise self._error(url, action, failure, number + 1) from None
@@ -224,10 +474,30 @@ class Connection:
             delay = min(delay * 2, 30.0)
         raise AssertionError("unreachable")
 
+    def _within_time(self, attempt: Callable[[], T]) -> T:
+        """`attempt()`, ended when it runs past the timeout.
+
+        A request that ran out of time is not sent again: the store had all the time the user
+        gave, and the wait stays what --timeout says.
+        """
+        with _Deadline(self.timeout) as deadline:
+            try:
+                result = attempt()
+            except Exception:
+                if deadline.expired:
+                    raise _Failure(None, "", final=True, message=f"no complete answer within {self.timeout:g} s")
+                raise
+        if deadline.expired:
+            # A body read until the connection closes ends early, without an error, when it is shut.
+            raise _Failure(None, "", final=True, message=f"no complete answer within {self.timeout:g} s")
+        return result
+
     def _error(self, url: str, action: str, failure: _Failure, attempts: int) -> StoreError:
         endpoint = public_url(url)
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
-        if failure.status is None:
+        if failure.message:
+            message = f"{endpoint}: {action}: {failure.message}"
+        elif failure.status is None:
             message = f"cannot reach the store at {endpoint}: {failure.reason}{tries}"
         elif failure.status == 401 and self.credentials:
             message = (f"{endpoint} refused the credentials of user {self.credentials.user!r} "
@@ -237,19 +507,19 @@ class Connection:
             message = (f"{endpoint} asks for credentials (HTTP 401): set {USER_VARIABLE} and "
                        f"{PASSWORD_VARIABLE}, or add {host} to a netrc file")
         else:
-            detail = f": {self._redact(failure.detail)}" if failure.detail else ""
-            message = f"{endpoint}: {action} failed with HTTP {failure.status} {failure.reason}{tries}{detail}"
+            detail = f": {failure.detail}" if failure.detail else ""
+            source = f" (redirected to {public_url(failure.url)})" if failure.url else ""
+            message = (f"{endpoint}: {action} failed with HTTP {failure.status} {self.redact(failure.reason)}"
+                       f"{source}{tries}{detail}")
             if failure.status == 403 and not self.credentials:
                 message += f" (to act as a user with that right, set {USER_VARIABLE} and {PASSWORD_VARIABLE})"
         if failure.status is None:
             return StoreError(message)
         return StoreAnswerError(message, failure.status)
 
-    def _redact(self, text: str) -> str:
-        """Defence in depth: a store that echoes a password does not get it printed."""
-        if self.credentials and self.credentials.password:
-            text = text.replace(self.credentials.password, "***")
-        return text
+    def detail(self, body: bytes, headers) -> str:
+        """The first line of what the store said, redacted before it is shortened, so no part of a secret is left."""
+        return _detail(body, headers, self.redact)
 
 
 class _SigningDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
@@ -277,6 +547,22 @@ class _SigningDigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
 
     https_request = http_request
 
+    def get_algorithm_impls(self, algorithm: str):
+        # urllib hashes as ASCII, so a password with any other character fails with a traceback;
+        # digest hashes UTF-8 (RFC 7616), as requests does.
+        name = _DIGEST_ALGORITHMS.get(algorithm.upper())
+        if name is None:
+            raise _Failure(None, "", final=True,
+                           message=f"the store asks for digest algorithm {algorithm!r}, which kg does not know")
+
+        def hashed(text: str) -> str:
+            return hashlib.new(name, text.encode("utf-8")).hexdigest()
+
+        return hashed, lambda secret, data: hashed(f"{secret}:{data}")
+
+
+_DIGEST_ALGORITHMS = {"MD5": "md5", "SHA": "sha1", "SHA-256": "sha256"}
+
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     """No credentials: the request as it is."""
@@ -286,7 +572,8 @@ def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
 def _auth_for(challenge: str, credentials: Credentials) -> AuthBase:
     if challenge.strip().lower().startswith("digest"):
         return HTTPDigestAuth(credentials.user, credentials.password)
-    return HTTPBasicAuth(credentials.user, credentials.password)
+    # As UTF-8 bytes (RFC 7617): requests encodes text as Latin-1, which not every password fits.
+    return HTTPBasicAuth(credentials.user.encode("utf-8"), credentials.password.encode("utf-8"))
 
 
 def _connection_reason(error: requests.RequestException) -> str:
@@ -317,13 +604,26 @@ def _os_reason(reason: object) -> str:
     return str(reason) or type(reason).__name__
 
 
-def _detail(body: bytes, headers) -> str:
-    """The first line of what the store said, from plain text or HTML, at most 300 characters."""
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port: where credentials given for `url` may go."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or default
+
+
+def _statuses(expected: Collection[int]) -> str:
+    codes = [str(code) for code in sorted(expected)]
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " or " + codes[-1]
+
+
+def _detail(body: bytes, headers, redact: Callable[[str], str] = redact_authorization) -> str:
+    """The first line of what the store said, from plain text or HTML, redacted, at most 300 characters."""
     text = body[:20_000].decode("utf-8", "replace")
     content_type = (headers or {}).get("Content-Type", "") or ""
     if "html" in content_type or text.lstrip().startswith("<"):
         inner = re.search(r"<xmp>(.*?)</xmp>", text, re.S) or re.search(r"<body[^>]*>(.*?)</body>", text, re.S)
         text = html.unescape(re.sub(r"<[^>]+>", " ", inner.group(1) if inner else text))
+    text = redact(text)
     for line in text.splitlines():
         line = " ".join(line.split())
         if line:

@@ -1,20 +1,25 @@
 """`kg load`: replace each named graph of the built dataset in a store, then verify the store.
 
 Each graph is replaced whole, by a Graph Store PUT or by DROP then INSERT DATA, so a load can be
-repeated or rerun after a failure and the store ends with exactly the graphs of dist/.
+repeated or rerun after a failure. kg also records in the store, in the graph
+`<base>dataset/loaded`, which graphs it wrote there for the dataset built under that base, and
+removes those that the dataset no longer has: the store ends with exactly the graphs of dist/,
+and graphs that kg did not write are never touched. The record is written before any graph
+(listing what was there and what is coming), so a load that fails halfway leaves no graph of
+its own unrecorded, and rewritten after, listing only what was loaded.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
-from kg.stores.dataset import DatasetGraph, dataset_file, read_dataset
+from kg.stores.dataset import DatasetGraph, dataset_base, dataset_file, read_dataset
 from kg.stores.endpoints import public_url
 from kg.stores.http import StoreAnswerError
 from kg.stores.options import BATCH_SIZES, DEFAULT_BATCH_SIZE, METHODS, VERIFY_LEVELS
@@ -22,7 +27,8 @@ from kg.stores.store import Store
 from kg.stores.verify import XSD, keys_of_lines, keys_of_ntriples
 
 __all__ = [
-    "LoadProgress", "LoadResult", "load", "load_dist", "verify_counts", "verify_graphs", "MAX_BATCH_BYTES",
+    "LoadProgress", "LoadResult", "load", "load_dist", "verify_counts", "verify_graphs", "record_graph_iri",
+    "recorded_graphs", "MAX_BATCH_BYTES",
 ]
 
 # An INSERT DATA larger than this is split even below the batch size: long literals add up.
@@ -32,6 +38,11 @@ _TOO_LARGE = frozenset({400, 413})
 # Virtuoso 7.2 cannot compile these literals in INSERT DATA ("P2D"^^xsd:duration fails with
 # "SQ200: No column P2DD", xsd:time with "DT011"), but takes them built by STRDT in a WHERE.
 _BOUND_TYPES = tuple(f"^^<{XSD}{name}> ." for name in ("duration", "dayTimeDuration", "time"))
+_VOID_SUBSET = "http://rdfs.org/ns/void#subset"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_RECORD_PATH = "dataset/loaded"
+# Graphs dropped in one SPARQL update.
+_DROP_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class LoadResult:
     seconds: float
     verified: str
     counts: dict[str, int] = field(default_factory=dict)
+    # Graphs an earlier load wrote that the dataset no longer has, removed from the store.
+    removed: list[str] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -107,6 +120,8 @@ def load(
 ) -> LoadResult:
     """Replace each graph of `graphs` in `store`, in order, then verify (`count`, `full` or `none`).
 
+    Graphs that an earlier load of the same dataset (the same base, told by its metadata graph)
+    wrote and that `graphs` no longer holds are removed; without a metadata graph, none are.
     `batch_size` is the number of triples per INSERT DATA (method `update`); by default it suits
     the store, and a batch the store refuses is halved until it passes, down to one triple.
     """
@@ -118,6 +133,11 @@ def load(
         raise InputError(f"unknown verification {verify!r}; use one of {', '.join(VERIFY_LEVELS)}", field="--verify")
     if batch_size < 1:
         raise InputError("the batch size must be at least 1", field="--batch-size")
+    record = record_graph_iri(graphs)
+    sending = [graph.iri for graph in graphs]
+    earlier = recorded_graphs(store, record) if record else []
+    if record and not set(sending) <= set(earlier):
+        _write_record(store, record, earlier + sending, method, batch_size)
     total = sum(len(graph) for graph in graphs)
     tracker = _Tracker(len(graphs), total, progress, progress_every)
     for graph in graphs:
@@ -128,18 +148,71 @@ def load(
             batch_size = _replace_by_update(store, graph, batch_size, tracker)
         tracker.graph_done()
     seconds = tracker.finish()
+    stale = [iri for iri in earlier if iri not in set(sending)]
+    _remove(store, stale, method)
+    if record and set(earlier) != set(sending):
+        _write_record(store, record, sending, method, batch_size)
     written = store.endpoints.graph_store if method == "gsp" else store.endpoints.update
-    result = LoadResult(public_url(written or store.endpoints.query), method, len(graphs), total, seconds, verify)
+    result = LoadResult(public_url(written or store.endpoints.query), method, len(graphs), total, seconds, verify,
+                        removed=stale)
     if verify != "none":
-        result.counts = verify_counts(store, graphs)
+        result.counts = verify_counts(store, graphs, removed=stale)
     if verify == "full":
         verify_graphs(store, graphs)
     return result
 
 
-def verify_counts(store: Store, graphs: list[DatasetGraph]) -> dict[str, int]:
-    """The store's triple count per graph; StoreError unless each equals what was sent."""
-    counts = store.count_triples(graph.iri for graph in graphs)
+def record_graph_iri(graphs: list[DatasetGraph]) -> str | None:
+    """The graph where kg records which graphs it wrote into a store for this dataset, or None.
+
+    It is `<base>dataset/loaded`, the base told by the dataset's metadata graph: one record per
+    dataset, so that datasets built under different bases share a store without touching each
+    other's graphs.
+    """
+    for graph in graphs:
+        base = dataset_base(graph.iri)
+        if base is not None:
+            return base + _RECORD_PATH
+    return None
+
+
+def recorded_graphs(store: Store, record: str) -> list[str]:
+    """The graphs that earlier loads recorded in `record` as written by kg, all of them, sorted."""
+    term = ox.NamedNode(record)
+    return store.list_iris(f"GRAPH {term} {{ {term} <{_VOID_SUBSET}> ?graph }}", "graph",
+                           action="reading which graphs earlier loads wrote")
+
+
+def _write_record(store: Store, record: str, iris: list[str], method: str, batch_size: int) -> None:
+    term = ox.NamedNode(record)
+    label = ox.Literal("The graphs kg load wrote into this store for the dataset, which the next load may remove")
+    lines = [f"{term} <{_RDFS_LABEL}> {label} ."]
+    lines += [f"{term} <{_VOID_SUBSET}> {ox.NamedNode(iri)} ." for iri in sorted(set(iris))]
+    graph = DatasetGraph(record, lines)
+    if method == "gsp":
+        store.put_graph(record, graph.ntriples())
+    else:
+        _replace_by_update(store, graph, batch_size, _Tracker(1, len(graph), None, 1.0))
+
+
+def _remove(store: Store, iris: list[str], method: str) -> None:
+    """Remove these graphs from the store (a graph already gone is no error)."""
+    if method == "gsp":
+        for iri in iris:
+            store.delete_graph(iri)
+        return
+    for start in range(0, len(iris), _DROP_CHUNK):
+        drops = [f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in iris[start:start + _DROP_CHUNK]]
+        store.update(" ;\n".join(drops), action="removing graphs an earlier load wrote")
+
+
+def verify_counts(store: Store, graphs: list[DatasetGraph], removed: Sequence[str] = ()) -> dict[str, int]:
+    """The store's triple count per graph; StoreError unless each equals what was sent, and `removed` are empty."""
+    counts = store.count_triples([graph.iri for graph in graphs] + list(removed))
+    left = [iri for iri in removed if counts.get(iri, 0)]
+    if left:
+        raise StoreError(f"{public_url(store.endpoints.query)} still holds {counts[left[0]]:,} triples in graph "
+                         f"<{left[0]}>, which an earlier load wrote and this one removed")
     wrong = [graph for graph in graphs if counts.get(graph.iri, 0) != len(graph)]
     if wrong:
         first = wrong[0]
@@ -148,19 +221,23 @@ def verify_counts(store: Store, graphs: list[DatasetGraph]) -> dict[str, int]:
             f"{public_url(store.endpoints.query)} holds {counts.get(first.iri, 0):,} triples in graph "
             f"<{first.iri}>, but {len(first):,} were sent{others}"
         )
-    return counts
+    return {graph.iri: counts.get(graph.iri, 0) for graph in graphs}
 
 
 def verify_graphs(store: Store, graphs: list[DatasetGraph]) -> None:
     """StoreError unless each graph in the store equals, value for value, the graph sent."""
     for graph in graphs:
-        held = keys_of_ntriples(store.get_graph(graph.iri))
+        where = public_url(store.endpoints.graph_store or store.endpoints.query)
+        try:
+            held = keys_of_ntriples(store.get_graph(graph.iri))
+        except SyntaxError as error:
+            raise StoreError(f"{where}: reading graph <{graph.iri}>: the answer is not valid N-Triples "
+                             f"({store.connection.redact(str(error))[:200]})") from None
         sent = keys_of_lines(graph.lines)
         if held == sent:
             continue
         missing = next((line for line in graph.lines if _line_key(line) not in held), None)
         extra = len(held - sent)
-        where = public_url(store.endpoints.graph_store or store.endpoints.query)
         detail = f"it lacks {len(sent - held):,} of the triples sent"
         if missing:
             detail += f", such as {missing}"

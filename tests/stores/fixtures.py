@@ -22,7 +22,8 @@ from stores.servers import (
     virtuoso_missing,
 )
 
-__all__ = ["StoreUnderTest", "oxigraph_server", "virtuoso_server", "oxigraph_auth_proxy", "store", "store_env"]
+__all__ = ["StoreUnderTest", "oxigraph_server", "virtuoso_server", "virtuoso_cutting_server", "oxigraph_auth_proxy",
+           "store", "store_env"]
 
 STORE_KINDS = ("oxigraph", "virtuoso")
 
@@ -84,6 +85,20 @@ def virtuoso_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
     if reason:
         _unavailable(reason)
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_cutting_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
+    """Virtuoso 7 that answers at most 1 row (ResultSetMaxRows), as a store with a low limit cuts answers."""
+    reason = virtuoso_missing()
+    if reason:
+        _unavailable(reason)
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-cutting"), max_rows=1)
     server.start()
     try:
         yield server

@@ -20,9 +20,11 @@ class Probe:
     def __init__(self, kind: str, url: str, env: dict[str, str]) -> None:
         if kind == "virtuoso":
             self.query_url = self.update_url = f"{url}/sparql-auth"
+            self.graph_store_url, self.graph_parameter = f"{url}/sparql-graph-crud-auth", "graph-uri"
             self.auth = HTTPDigestAuth(env["KG_STORE_USER"], env["KG_STORE_PASSWORD"])
         else:
             self.query_url, self.update_url, self.auth = f"{url}/query", f"{url}/update", None
+            self.graph_store_url, self.graph_parameter = f"{url}/store", "graph"
 
     def select(self, query: str) -> list[dict]:
         """The bindings of a SELECT query."""
@@ -34,6 +36,11 @@ class Probe:
     def update(self, update: str) -> None:
         """Run a SPARQL update."""
         requests.post(self.update_url, data={"update": update}, auth=self.auth, timeout=120).raise_for_status()
+
+    def put(self, graph: str, ntriples: bytes) -> None:
+        """Replace `graph` by a Graph Store PUT, as another tool writing to the store would."""
+        requests.put(self.graph_store_url, params={self.graph_parameter: graph}, data=ntriples, auth=self.auth,
+                     headers={"Content-Type": "application/n-triples"}, timeout=120).raise_for_status()
 
     def count(self, graph: str) -> int:
         """How many triples the store holds in `graph`."""

@@ -2,7 +2,7 @@
 
 - `OxigraphServer`: `oxigraph serve` from the `oxigraph` package, on a temporary directory.
 - `VirtuosoServer`: Debian's `virtuoso-t` with a private virtuoso.ini (loopback ports, a temporary
-  database, a test user allowed SPARQL updates, results not cut at 10,000 rows).
+  database, a test user allowed SPARQL updates, results cut at `max_rows`, by default not at 10,000).
 - `BasicAuthProxy`: HTTP basic authentication in front of a server that has none (Oxigraph),
   as a reverse proxy would put it.
 
@@ -149,8 +149,9 @@ class VirtuosoServer(StoreServer):
 
     kind = "virtuoso"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, max_rows: int = 1_000_000) -> None:
         super().__init__(folder)
+        self.max_rows = max_rows
         self.sql_port = free_port()
         self.port = free_port()
         self.user = "kgtest"
@@ -225,7 +226,7 @@ class VirtuosoServer(StoreServer):
             ("Parameters", "DirsAllowed", f"., {db}, /usr/share/virtuoso-opensource-7/vad"),
             ("HTTPServer", "ServerPort", f"127.0.0.1:{self.port}"),
             # Virtuoso cuts answers at this many rows and says so only in a header.
-            ("SPARQL", "ResultSetMaxRows", "1000000"),
+            ("SPARQL", "ResultSetMaxRows", self.max_rows),
         ]
         for section, key, value in settings:
             subprocess.run(["inifile", "+inifile", str(self.ini), "+section", section, "+key", key,
