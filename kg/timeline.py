@@ -138,13 +138,13 @@ def timeline_svg(events: list[TimelineEvent], windows: list[PublicationWindow]) 
     y += 30
     if dated:
         first = min([e.not_before for e in dated] + [w.not_before for w in windows])
-        last = max([e.not_after for e in dated] + [w.not_after for w in windows]) + timedelta(days=1)
+        last = _plus(max([e.not_after for e in dated] + [w.not_after for w in windows]), 1)
         pad = max(1, (last - first).days // 40)
-        y = _chart(parts, y, "All dated events", _Scale(first - timedelta(days=pad), last + timedelta(days=pad)),
+        y = _chart(parts, y, "All dated events", _Scale(_plus(first, -pad), _plus(last, pad)),
                    dated, windows)
         if windows:
-            close = _Scale(min(w.not_before for w in windows) - timedelta(days=CLOSE_DAYS),
-                           max(w.not_after for w in windows) + timedelta(days=CLOSE_DAYS + 1))
+            close = _Scale(_plus(min(w.not_before for w in windows), -CLOSE_DAYS),
+                           _plus(max(w.not_after for w in windows), CLOSE_DAYS + 1))
             near = [e for e in dated if e.not_after >= close.start and e.not_before < close.end]
             if near and (close.end - close.start) * 3 < (last - first):
                 y = _chart(parts, y + 8, "Around publication, day by day", close, near, windows)
@@ -198,19 +198,21 @@ def _axis(scale: _Scale, top: float, bottom: float) -> list[str]:
     """Lines at each month (each quarter or year over long spans), or each Monday over short ones."""
     parts = []
     if (scale.end - scale.start).days <= 70:
-        day = scale.start + timedelta(days=(7 - scale.start.weekday()) % 7)
+        day = _plus(scale.start, (7 - scale.start.weekday()) % 7)
         while day < scale.end:
             parts += _tick(scale.x(day), top, bottom, f"{day.day} {day.strftime('%b')}")
-            day += timedelta(days=7)
+            day = _plus(day, 7)
         return parts
     months = (scale.end.year - scale.start.year) * 12 + scale.end.month - scale.start.month
-    step = 1 if months <= 16 else 3 if months <= 48 else 12
-    day = date(scale.start.year, scale.start.month, 1)
-    while day < scale.end:
-        if day >= scale.start and (day.month - 1) % step == 0:
-            label = day.strftime("%b %Y") if day.month == 1 or step == 12 else day.strftime("%b")
+    # A line each month, quarter or year, or each so many years that about 20 fit, over any span.
+    step = 1 if months <= 16 else 3 if months <= 48 else 12 * max(1, -(-months // (12 * 20)))
+    index = scale.start.year * 12 + scale.start.month - 1
+    index += -index % step
+    while index < 9999 * 12 and (day := date(index // 12, index % 12 + 1, 1)) < scale.end:
+        if day >= scale.start:
+            label = day.strftime("%b %Y") if day.month == 1 or step >= 12 else day.strftime("%b")
             parts += _tick(scale.x(day), top, bottom, label)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        index += step
     return parts
 
 
@@ -222,7 +224,7 @@ def _tick(x: float, top: float, bottom: float, label: str) -> list[str]:
 def _windows(scale: _Scale, windows: list[PublicationWindow], top: float, bottom: float) -> list[str]:
     parts = []
     for window in windows:
-        x1, x2 = scale.x(window.not_before), scale.x(window.not_after + timedelta(days=1))
+        x1, x2 = scale.x(window.not_before), scale.x(_plus(window.not_after, 1))
         tooltip = f"{window.identifier} published {window.not_before}"
         if window.not_after != window.not_before:
             tooltip += f" to {window.not_after}"
@@ -237,7 +239,7 @@ def _row(scale: _Scale, event: TimelineEvent, y: float) -> list[str]:
     label = shorten(event.label, max(LABEL_CHARACTERS - len(when), 12)) + when
     span = str(event.not_before) if event.not_before == event.not_after else f"{event.not_before} to {event.not_after}"
     tooltip = f"{event.label}: “{event.when}” = {event.value} ({span}{', approximate' if event.approximate else ''}); {status}"
-    x1, x2 = scale.x(event.not_before), scale.x(event.not_after + timedelta(days=1))
+    x1, x2 = scale.x(event.not_before), scale.x(_plus(event.not_after, 1))
     width = max(x2 - x1, 4.0)
     style = _bar_style(colour, event.approximate)
     parts = [
@@ -315,3 +317,11 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat(text[:10])
     except ValueError:
         raise InputError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _plus(day: date, days: int) -> date:
+    """`day` moved by `days`, kept within the years 1..9999 that a date can hold."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min

@@ -118,3 +118,14 @@ def test_a_failed_write_leaves_the_old_picture(run_kg, built_seed, tmp_path: Pat
     assert result.stderr.strip() == f"Error: {picture}: cannot write the file: disk full"
     assert picture.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["timeline.svg"]
+
+
+def test_times_at_the_ends_of_the_calendar_are_drawn_not_an_overflow():
+    first = TimelineEvent("https://kg.example.org/event/a", "first", "https://x/status#EventHappened",
+                          "in year 1", "0001", date(1, 1, 1), date(1, 12, 31))
+    last = TimelineEvent("https://kg.example.org/event/b", "last", "https://x/status#EventPlanned",
+                         "9999", "9999", date(9999, 1, 1), date(9999, 12, 31))
+    svg = timeline_svg([first, last], [PublicationWindow("a", date(9999, 12, 25), date(9999, 12, 31))])
+    ticks = [text for text in _texts(svg) if text.startswith("Jan ")]
+    assert ticks[:2] == ["Jan 500", "Jan 1000"] and 10 <= len(ticks) <= 21  # a line each 500 years
+    assert {bar.split(":")[0] for bar in _bars(svg)} == {"first", "last"}
