@@ -273,14 +273,14 @@ def test_a_leftover_named_like_staging_but_holding_other_files_is_left_alone(bui
 
 
 def test_a_full_disk_is_one_line_naming_the_file(built: Path, monkeypatch, run_kg):
-    write_text = pathlib.Path.write_text
+    open_file = pathlib.Path.open
 
-    def full(path, *args, **kwargs):
-        if path.name == "kg.nq":
+    def full(path, mode="r", *args, **kwargs):  # kg streams each file it writes through Path.open
+        if path.name == "kg.nq" and "w" in mode:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return write_text(path, *args, **kwargs)
+        return open_file(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "write_text", full)
+    monkeypatch.setattr(pathlib.Path, "open", full)
     result = run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert result.exit_code == 2, result.output
     assert error_line(result) == (f"Error: {built / 'dist' / 'kg.nq'}: --out: cannot write: No space left on device; "
@@ -289,14 +289,14 @@ def test_a_full_disk_is_one_line_naming_the_file(built: Path, monkeypatch, run_k
 
 def test_a_full_disk_leaves_dist_and_no_staging_folder(built: Path, monkeypatch, run_kg):
     before = snapshot(built / "dist")
-    write_text = pathlib.Path.write_text
+    open_file = pathlib.Path.open
 
-    def full(path, *args, **kwargs):
-        if path.name == "kg.nq":
+    def full(path, mode="r", *args, **kwargs):  # kg streams each file it writes through Path.open
+        if path.name == "kg.nq" and "w" in mode:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return write_text(path, *args, **kwargs)
+        return open_file(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "write_text", full)
+    monkeypatch.setattr(pathlib.Path, "open", full)
     run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert snapshot(built / "dist") == before
     assert leftovers(built) == []

@@ -1,6 +1,11 @@
-"""Write stage: the dataset as Turtle, TriG, N-Quads and JSON-LD, moved into place all at once.
+"""Write stage: the dataset as Turtle, TriG, N-Quads, JSON-LD and a query-ready store, moved into place all at once.
 
-Output is the same bytes for the same input: no blank nodes, sorted statements, no clock.
+Input is each named graph as canonical N-Quads text (`GraphText`: sorted, unique lines), so no
+file needs the corpus in one graph: kg.nq is the graphs' lines merged (heapq.merge), kg.ttl the
+triples of that merge, each once, as Turtle; kg.trig and graphs/NAME.ttl are written graph by
+graph, kg.jsonld node by node, and store/ is an Oxigraph store bulk-loaded a batch at a time.
+Output is the same bytes for the same input (no blank nodes, sorted statements, no clock), except
+store/, whose files RocksDB writes with ids and times of its own.
 
 The output folder is replaced whole, so kg replaces only a folder it wrote: one holding the
 marker file `.kg-dist` (or, built before the marker, one holding void.ttl that names kg's build
@@ -27,23 +32,25 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
-import io
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rdflib import Dataset, Graph
-from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib import Graph
 
 from kg.errors import InputError
-from kg.vocab import PREFIXES, new_dataset
+from kg.write.jsonld import jsonld, jsonld_context
+from kg.write.nquads import GraphText, graph_text, graph_triples, merged_lines, union_triples
+from kg.write.store import STORE, open_store, write_store
+from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
-__all__ = ["write_outputs", "write_file", "recover", "jsonld_context", "OUTPUT_FILES", "MARKER"]
+__all__ = ["write_dataset", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
+           "open_store", "OUTPUT_FILES", "STORE", "MARKER"]
 
 OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
 
@@ -52,132 +59,103 @@ MARKER = ".kg-dist"
 _MARKER_SIGN = "Written by kg build"
 _MARKER_TEXT = f"{_MARKER_SIGN}; the next kg build replaces this whole folder.\n"
 
-# Short JSON-LD keys for the terms people meet most; everything else is a compact IRI.
-_TERMS = {
-    "label": ("rdfs", "label", None),
-    "name": ("schema", "name", None),
-    "alternateName": ("schema", "alternateName", None),
-    "description": ("schema", "description", None),
-    "text": ("schema", "text", None),
-    "sameAs": ("schema", "sameAs", "@id"),
-    "denotedBy": ("gaf", "denotedBy", "@id"),
-    "beginIndex": ("nif", "beginIndex", "xsd:nonNegativeInteger"),
-    "endIndex": ("nif", "endIndex", "xsd:nonNegativeInteger"),
-    "anchorOf": ("nif", "anchorOf", None),
-    "referenceContext": ("nif", "referenceContext", "@id"),
-    "hasActor": ("sem", "hasActor", "@id"),
-    "hasPlace": ("sem", "hasPlace", "@id"),
-    "hasTime": ("sem", "hasTime", "@id"),
-    "roleType": ("sem", "roleType", "@id"),
-    "eventStatus": ("schema", "eventStatus", "@id"),
-    "about": ("schema", "about", "@id"),
-    "attributedTo": ("prov", "wasAttributedTo", "@id"),
-    "holds": ("org", "holds", "@id"),
-    "postIn": ("org", "postIn", "@id"),
-    "inXSDDate": ("time", "inXSDDate", "xsd:date"),
-    "inXSDgYearMonth": ("time", "inXSDgYearMonth", "xsd:gYearMonth"),
-    "inXSDgYear": ("time", "inXSDgYear", "xsd:gYear"),
-}
 
+def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Graph, out: Path, *,
+                  keep: Iterable[Path] = (), store: bool = True) -> list[Path]:
+    """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
-def jsonld_context() -> dict:
-    """The JSON-LD context of kg's output: the profile's prefixes and short keys."""
-    context: dict = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    for key, (prefix, local, kind) in _TERMS.items():
-        context[key] = {"@id": f"{prefix}:{local}", **({"@type": kind} if kind else {})}
-    context["id"] = "@id"
-    context["type"] = "@type"
-    return {"@context": context}
-
-
-def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Graph, out: Path, *,
-                  keep: Iterable[Path] = ()) -> list[Path]:
-    """Write every output file into `out`, replacing it only when all were written.
-
-    `graphs` are the article graphs, `union` them and the metadata graph merged. `out` must be new,
-    empty or written by kg, and must not be (or be above) a folder in `keep`, such as the seeds.
+    `graphs` are the article graphs in the order kg.trig and kg.jsonld give them (name order),
+    `metadata` the dataset's description (void.ttl, and the last graph of kg.trig and kg.jsonld).
+    Returns the files written, store/ aside (see `STORE`). `out` must be new, empty or written by
+    kg, and must not be (or be above) a folder in `keep`, such as the seeds.
     """
     out = out.resolve()
+    everything = [*graphs, metadata]
+    _check_names(graphs)
     staging = None
     try:
         _check_out(out, keep)
         recover(out)
         staging = _make_staging(out)
-        dataset = _dataset(graphs + [metadata])
-        _write(staging / "kg.ttl", union.serialize(format="turtle"))
-        _write(staging / "kg.trig", _trig(dataset, graphs + [metadata]))
-        _write(staging / "kg.nq", _nquads(dataset))
-        _write(staging / "kg.jsonld", _jsonld(dataset))
-        _write(staging / "context.jsonld", _json(jsonld_context()))
-        _write(staging / "void.ttl", metadata.serialize(format="turtle"))
-        _write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
+        _write(staging / "kg.ttl", _turtle_file(union_triples(merged_lines(everything, check=True))))
         (staging / "graphs").mkdir()
         for graph in graphs:
-            name = str(graph.identifier).rstrip("/").rsplit("/", 1)[-1]
-            _write(staging / "graphs" / f"{name}.ttl", graph.serialize(format="turtle"))
+            _write(staging / "graphs" / f"{graph.name}.ttl", _turtle_file(graph_triples(graph)))
+        _write(staging / "void.ttl", _turtle_file(graph_triples(metadata)))
+        _write(staging / "kg.trig", _trig(staging, graphs, metadata))
+        _write(staging / "kg.nq", merged_lines(everything))
+        _write(staging / "kg.jsonld", jsonld(everything))
+        _write(staging / "context.jsonld", _json(jsonld_context()))
+        _write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
+        if store:
+            write_store(staging / STORE, everything)
         _swap(staging, out)
     except OSError as error:
         raise _cannot_write(error, out, staging) from None
     finally:
         if staging is not None:
             _remove(staging)  # the unfinished build, or after the swap the previous one
-    return sorted(p for p in out.rglob("*") if p.is_file() and p.name != MARKER)
+    return _files(out)
 
 
-def _dataset(graphs: list[Graph]) -> Dataset:
-    dataset = new_dataset()
+def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Graph, out: Path, *,
+                  keep: Iterable[Path] = ()) -> list[Path]:
+    """`write_dataset` for rdflib graphs; `union` (them and the metadata merged) is not needed any more."""
+    texts = [graph_text(graph, _graph_name(graph)) for graph in graphs]
+    return write_dataset(texts, graph_text(metadata, "metadata"), ontology, out, keep=keep)
+
+
+def _graph_name(graph: Graph) -> str:
+    return str(graph.identifier).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _check_names(graphs: Sequence[GraphText]) -> None:
+    seen: set[str] = set()
     for graph in graphs:
-        named = dataset.graph(graph.identifier)
-        for triple in graph:
-            named.add(triple)
-    return dataset
+        if not graph.name or graph.name.startswith(".") or any(c in graph.name for c in "/\\\0"):
+            raise ValueError(f"{graph.name!r} cannot name a file in graphs/")
+        if graph.name in seen:
+            raise ValueError(f"two graphs are named {graph.name!r}; each needs a file of its own in graphs/")
+        seen.add(graph.name)
 
 
-def _jsonld(dataset: Dataset) -> str:
-    context = jsonld_context()["@context"]
-    text = dataset.serialize(format="json-ld", context=context, auto_compact=True)
-    return _json(_canonical(json.loads(text)))
+def _turtle_file(triples) -> Iterable[bytes]:
+    yield PREFIX_LINES + b"\n"
+    yield from turtle(triples)
 
 
-def _canonical(value):
-    """Sort what JSON-LD leaves unordered (node arrays, value sets) so the bytes are stable."""
-    if isinstance(value, dict):
-        return {key: _canonical(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        items = [_canonical(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
+def _trig(staging: Path, graphs: Sequence[GraphText], metadata: GraphText) -> Iterable[bytes]:
+    """TriG: the graphs in the order given, each the statements of its Turtle file, written just before."""
+    yield PREFIX_LINES + b"\n"
+    header = len(PREFIX_LINES) + 1
+    for graph in graphs:
+        yield trig_block(graph.iri, (staging / "graphs" / f"{graph.name}.ttl").read_bytes()[header:])
+    yield trig_block(metadata.iri, (staging / "void.ttl").read_bytes()[header:])
 
 
 def _json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _trig(dataset: Dataset, graphs: list[Graph]) -> str:
-    """TriG with the named graphs in the order given, not in the order of a set (which varies with the hash seed)."""
-    serializer = TrigSerializer(dataset)
-    serializer.contexts = [dataset.graph(graph.identifier) for graph in graphs]
-    stream = io.BytesIO()
-    serializer.serialize(stream, encoding="utf-8")
-    return stream.getvalue().decode("utf-8")
+def _files(out: Path) -> list[Path]:
+    """The files written, without the marker and the store's own files."""
+    files = [path for path in out.iterdir() if path.is_file() and path.name != MARKER]
+    files += [path for path in (out / "graphs").iterdir() if path.is_file()]
+    return sorted(files)
 
 
-# Characters that some reader takes for the end of a line: N-Triples allows them raw inside a
-# literal, but Python's str.splitlines, grep and others split there. Written as \uXXXX escapes,
-# every line of kg.nq is one whole quad, whatever tool reads it.
-_LINE_BREAKING = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
-
-
-def _nquads(dataset: Dataset) -> str:
-    """N-Quads, one quad a line in sorted order; a literal's control characters escaped."""
-    text = dataset.serialize(format="nquads")
-    # rdflib escapes \n and \r, so "\n" alone ends a quad; every other character stays in its line.
-    lines = sorted(_LINE_BREAKING.sub(_uchar, line) for line in text.split("\n") if line.strip())
-    return "\n".join(lines) + "\n"
-
-
-def _uchar(match: re.Match) -> str:
-    return f"\\u{ord(match.group()):04X}"
+def _write(path: Path, content: str | bytes | Iterable[bytes]) -> None:
+    """Write `content` (text, bytes or chunks of bytes) into a new file at `path`."""
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    chunks = [content] if isinstance(content, bytes) else content
+    try:
+        with path.open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+    except OSError as error:
+        error.filename = error.filename or str(path)  # a failed write() names no file
+        raise
 
 
 def write_file(path: Path, text: str) -> None:
@@ -196,14 +174,6 @@ def write_file(path: Path, text: str) -> None:
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as error:
-        error.filename = error.filename or str(path)  # a failed write() names no file
-        raise
 
 
 def recover(out: Path) -> None:
@@ -264,6 +234,9 @@ def _holds_only_outputs(folder: Path) -> bool:
     for entry in folder.iterdir():
         if entry.name == "graphs" and entry.is_dir() and not entry.is_symlink():
             if not all(p.suffix == ".ttl" and p.is_file() for p in entry.iterdir()):
+                return False
+        elif entry.name == STORE and entry.is_dir() and not entry.is_symlink():
+            if not all(p.is_file() and not p.is_symlink() for p in entry.iterdir()):
                 return False
         elif entry.name not in (*OUTPUT_FILES, MARKER) or not entry.is_file():
             return False

@@ -1,0 +1,152 @@
+"""Canonical N-Quads: one named graph as sorted, unique lines, and the reading of such lines.
+
+A graph's canonical text is its quads in N-Quads, one a line, in kg's escaping (as rdflib writes a
+literal, then every character that some reader takes for a line break as a \\uXXXX escape), sorted
+as bytes, with no line twice. Sorted bytes are sorted code points, so the lines of many graphs
+merge (heapq.merge) into the sorted lines of them all; and since a quad's line is its triple's text
+then its graph's, the merged lines bring a triple's copies in several graphs together, and a
+subject's triples in a run.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+__all__ = ["GraphText", "graph_text", "split_quad", "checked_lines", "merged_lines", "union_triples"]
+
+
+@dataclass(frozen=True)
+class GraphText:
+    """One named graph as canonical N-Quads.
+
+    `iri` is the graph's IRI, `name` its file's name in graphs/ (NAME.ttl), `nquads` every quad of
+    the graph: one a line, each ending in ` <iri> .` and a newline, sorted as bytes, none twice,
+    no blank nodes.
+    """
+
+    iri: str
+    name: str
+    nquads: bytes = field(repr=False)
+
+    def lines(self) -> Iterator[bytes]:
+        """The quads' lines, each with its newline, read lazily."""
+        return iter(io.BytesIO(self.nquads))
+
+
+# Characters that some reader takes for the end of a line: N-Triples allows them raw inside a
+# literal, but Python's str.splitlines, grep and others split there. Written as \uXXXX escapes,
+# every line of kg.nq is one whole quad, whatever tool reads it.
+_LINE_BREAKING = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+# What an IRI in N-Quads cannot hold raw (IRIREF), and rdflib refuses to write.
+_NOT_IN_IRI = re.compile('[\x00-\x20<>"{}|^`\\\\]')
+_XSD_STRING = str(XSD.string)
+
+
+def graph_text(graph: Graph, name: str) -> GraphText:
+    """The canonical N-Quads of `graph`, whose file in graphs/ is NAME.ttl.
+
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> graph = Graph(identifier=URIRef("https://kg.example.org/graph/a"))
+    >>> s, p = URIRef("https://kg.example.org/person/a"), URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    >>> _ = graph.add((s, p, Literal("A\\u2028B", lang="en")))
+    >>> print(graph_text(graph, "a").nquads.decode(), end="")
+    <https://kg.example.org/person/a> <http://www.w3.org/2000/01/rdf-schema#label> "A\\u2028B"@en <https://kg.example.org/graph/a> .
+    """
+    terms: dict = {}
+
+    def text(term) -> str:
+        written = terms.get(term)
+        if written is None:
+            written = terms[term] = _term(term)
+        return written
+
+    tail = f" {_iri(graph.identifier)} .\n"
+    lines = {f"{text(s)} {text(p)} {text(o)}{tail}" for s, p, o in graph}
+    return GraphText(str(graph.identifier), name, "".join(sorted(lines)).encode("utf-8"))
+
+
+def _term(term) -> str:
+    if isinstance(term, Literal):
+        return _literal(term)
+    if isinstance(term, URIRef):
+        return _iri(term)
+    raise ValueError(f"{term!r}: a blank node or a variable, which kg's output never holds")
+
+
+def _iri(term) -> str:
+    if not isinstance(term, URIRef) or _NOT_IN_IRI.search(term):
+        raise ValueError(f"{term!r} is not an IRI that N-Quads can hold")
+    return f"<{term}>"
+
+
+def _literal(term: Literal) -> str:
+    """A literal as rdflib's N-Quads writes it, plus kg's escapes; xsd:string is left implicit."""
+    text = str(term).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    text = _LINE_BREAKING.sub(_uchar, text)
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+        return f'"{text}"^^{_iri(term.datatype)}'
+    return f'"{text}"'
+
+
+def _uchar(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
+def split_quad(line: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """Subject, predicate, object and graph of one canonical line, each as N-Quads writes it.
+
+    An IRI holds no space, so the subject and predicate end at the first two `> `, and the graph
+    starts at the last ` <`.
+
+    >>> split_quad(b'<https://a/s> <https://a/p> "x <y> z"@en <https://a/g> .\\n')
+    (b'<https://a/s>', b'<https://a/p>', b'"x <y> z"@en', b'<https://a/g>')
+    """
+    subject = line.index(b"> ") + 1
+    predicate = line.index(b"> ", subject + 1) + 1
+    graph = line.rindex(b" <", predicate, len(line) - 3)
+    return line[:subject], line[subject + 1:predicate], line[predicate + 1:graph], line[graph + 1:-3]
+
+
+def checked_lines(graph: GraphText) -> Iterator[bytes]:
+    """The lines of `graph`, raising ValueError at the first that breaks the canonical form."""
+    tail = f" <{graph.iri}> .\n".encode("utf-8")
+    previous = b""
+    for number, line in enumerate(graph.lines(), start=1):
+        if line <= previous or not line.endswith(tail) or not line.startswith(b"<"):
+            problem = ("is not after the line before it (sorted, unique lines)" if line <= previous
+                       else f"is not a quad of {graph.iri} with an IRI as subject")
+            raise ValueError(f"graph {graph.name}: line {number} {problem}: {line[:200]!r}")
+        previous = line
+        yield line
+
+
+def merged_lines(graphs: Sequence[GraphText], *, check: bool = False) -> Iterator[bytes]:
+    """The lines of all `graphs` in one sorted run (a k-way merge), each graph's lines checked if asked."""
+    return heapq.merge(*(checked_lines(graph) if check else graph.lines() for graph in graphs))
+
+
+def union_triples(lines: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """The triples of sorted quad lines, each once however many graphs hold it, in sorted order."""
+    previous = None
+    for line in lines:
+        subject, predicate, obj, _ = split_quad(line)
+        triple = (subject, predicate, obj)
+        if triple != previous:
+            previous = triple
+            yield triple
+
+
+def graph_triples(graph: GraphText) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """The triples of one graph, in its lines' order."""
+    for line in graph.lines():
+        subject, predicate, obj, _ = split_quad(line)
+        yield subject, predicate, obj
