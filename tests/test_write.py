@@ -1,0 +1,301 @@
+"""The write stage from canonical N-Quads: every file is kg.nq's quads, in a fixed order, in any hash seed.
+
+kg.nq is the graphs' sorted lines merged; kg.ttl their triples, each once; kg.trig and kg.jsonld
+the graphs in the order given, then the metadata graph; graphs/NAME.ttl and void.ttl one graph
+each; store/ an Oxigraph store holding what kg.nq holds, opened read-only from another process.
+"""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import importlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, URIRef
+
+from kg.build import load_ontology
+from kg import vocab
+from kg.vocab import GAF, NIF, RDF, RDFS, SCHEMA, SEM, new_graph
+from kg.write import GraphText, graph_text, jsonld_context, open_store, write_dataset
+from kg.write.turtle import turtle
+
+BASE = "https://kg.example.org/"
+OXIGRAPH = {"kg.nq": pyoxigraph.RdfFormat.N_QUADS, "kg.trig": pyoxigraph.RdfFormat.TRIG,
+            "kg.jsonld": pyoxigraph.RdfFormat.JSON_LD, "kg.ttl": pyoxigraph.RdfFormat.TURTLE,
+            "void.ttl": pyoxigraph.RdfFormat.TURTLE}
+RDFLIB = {"kg.nq": "nquads", "kg.trig": "trig", "kg.jsonld": "json-ld"}
+LINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029\r\n"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(BASE + path)
+
+
+def text_of(name: str, *triples) -> GraphText:
+    """The canonical text of graph <BASE>graph/NAME holding `triples`."""
+    graph = new_graph(iri(f"graph/{name}"))
+    for triple in triples:
+        graph.add(triple)
+    return graph_text(graph, name)
+
+
+def written(graphs: list[GraphText], metadata: GraphText, out: Path, **options) -> Path:
+    write_dataset(graphs, metadata, load_ontology(), out, **options)
+    return out
+
+
+def oxigraph_quads(path: Path) -> list[pyoxigraph.Quad]:
+    return list(pyoxigraph.parse(path=str(path), format=OXIGRAPH[path.name]))
+
+
+def rdflib_quads(path: Path) -> set[tuple]:
+    dataset = rdflib.Dataset()
+    dataset.parse(str(path), format=RDFLIB[path.name])
+    return {quad for quad in dataset.quads() if quad[3] != dataset.default_graph.identifier}
+
+
+@pytest.fixture(scope="module")
+def two_articles(built_two_articles) -> tuple[list[GraphText], GraphText, Path]:
+    """The seed and the second article (they share actors) as texts, and the dist/ the build wrote."""
+    *graphs, metadata = built_two_articles.graphs
+    texts = [graph_text(graph, str(graph.identifier).rsplit("/", 1)[-1]) for graph in graphs]
+    return texts, graph_text(metadata, "metadata"), built_two_articles.out
+
+
+# Canonical N-Quads
+
+
+def test_graph_text_is_the_graph_as_sorted_unique_lines(built_seed):
+    graph = built_seed.graphs[0]
+    text = graph_text(graph, "seed")
+    lines = text.nquads.decode("utf-8").splitlines()
+    assert lines == sorted(set(lines))
+    assert len(lines) == len(graph)
+    parsed = rdflib.Dataset()
+    parsed.parse(data=text.nquads, format="nquads")
+    assert set(parsed.graph(graph.identifier)) == set(graph)
+
+
+def test_graph_text_refuses_a_blank_node():
+    graph = new_graph(iri("graph/a"))
+    graph.add((iri("person/a"), RDFS.seeAlso, rdflib.BNode()))
+    with pytest.raises(ValueError, match="blank node"):
+        graph_text(graph, "a")
+
+
+def test_kg_nq_is_the_lines_of_every_graph_merged_in_order(two_articles):
+    graphs, metadata, out = two_articles
+    lines = [line for graph in [*graphs, metadata] for line in graph.nquads.splitlines(keepends=True)]
+    assert (out / "kg.nq").read_bytes() == b"".join(sorted(lines))
+
+
+def test_a_graph_whose_lines_are_not_sorted_is_refused_and_nothing_written(tmp_path: Path):
+    good = text_of("a", (iri("person/a"), RDFS.label, Literal("A")), (iri("person/b"), RDFS.label, Literal("B")))
+    shuffled = GraphText(good.iri, good.name, b"".join(reversed(good.nquads.splitlines(keepends=True))))
+    with pytest.raises(ValueError, match="line 2 is not after the line before it"):
+        write_dataset([shuffled], text_of("metadata"), load_ontology(), tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()
+    assert not list(tmp_path.iterdir()), "the staging folder was not removed"
+
+
+# Every file is kg.nq's quads
+
+
+@pytest.mark.parametrize("name", ["kg.trig", "kg.jsonld", "kg.nq"])
+def test_pyoxigraph_reads_each_dataset_file_to_the_quads_of_kg_nq(two_articles, name):
+    out = two_articles[2]
+    assert set(oxigraph_quads(out / name)) == set(oxigraph_quads(out / "kg.nq"))
+
+
+@pytest.mark.parametrize("name", ["kg.trig", "kg.jsonld"])
+def test_rdflib_reads_each_dataset_file_to_the_quads_of_kg_nq(two_articles, name):
+    out = two_articles[2]
+    assert rdflib_quads(out / name) == rdflib_quads(out / "kg.nq")
+
+
+def test_kg_ttl_holds_each_triple_of_kg_nq_once(two_articles):
+    out = two_articles[2]
+    triples = [quad.triple for quad in oxigraph_quads(out / "kg.ttl")]
+    wanted = {quad.triple for quad in oxigraph_quads(out / "kg.nq")}
+    assert len(triples) == len(wanted) < len(oxigraph_quads(out / "kg.nq")), "a shared actor's triples once"
+    assert set(triples) == wanted
+    assert set(rdflib.Graph().parse(out / "kg.ttl", format="turtle")) == {q[:3] for q in rdflib_quads(out / "kg.nq")}
+
+
+def test_each_graph_file_and_void_ttl_is_its_graph(two_articles):
+    graphs, metadata, out = two_articles
+    for graph, path in [*((g, out / "graphs" / f"{g.name}.ttl") for g in graphs), (metadata, out / "void.ttl")]:
+        wanted = {quad.triple for quad in pyoxigraph.parse(graph.nquads, format=pyoxigraph.RdfFormat.N_QUADS)}
+        assert {quad.triple for quad in pyoxigraph.parse(path=str(path))} == wanted, path.name
+        assert set(rdflib.Graph().parse(path, format="turtle")) == {
+            (s, p, o) for s, p, o, _ in rdflib.Dataset().parse(data=graph.nquads, format="nquads").quads()}
+
+
+def test_turtle_has_kg_prefixes_and_each_subject_once(two_articles):
+    out = two_articles[2]
+    text = (out / "kg.ttl").read_text(encoding="utf-8")
+    assert "@prefix schema: <https://schema.org/> .\n" in text
+    assert "\n    gaf:denotedBy <" in text
+    starts = [block.split(" ", 1)[0] for block in text.split("\n\n")[1:] if block]
+    subjects = {str(quad.subject) for quad in oxigraph_quads(out / "kg.nq")}
+    assert sorted(starts) == sorted(subjects)
+
+
+def test_rdf_type_comes_first_and_objects_after_commas():
+    person = f"<{BASE}person/a>".encode()
+    triples = [(person, f"<{GAF.denotedBy}>".encode(), f"<{BASE}article/a#char=0,1>".encode()),
+               (person, f"<{RDFS.label}>".encode(), b'"A"'),
+               (person, f"<{RDF.type}>".encode(), f"<{SEM.Actor}>".encode()),
+               (person, f"<{RDF.type}>".encode(), f"<{SCHEMA.Person}>".encode())]
+    assert b"".join(turtle(sorted(triples))).decode() == (
+        f"<{BASE}person/a> a sem:Actor,\n        schema:Person ;\n    rdfs:label \"A\" ;\n"
+        f"    gaf:denotedBy <{BASE}article/a#char=0,1> .\n\n")
+
+
+def test_jsonld_keeps_kg_context_and_short_keys(two_articles):
+    document = json.loads((two_articles[2] / "kg.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == jsonld_context()["@context"]
+    nodes = {node["id"]: node for node in document["@graph"][0]["@graph"]}  # the seed's graph
+    hun_sen = nodes["https://kg.example.org/person/hun-sen"]
+    assert hun_sen["label"] == "Hun Sen" and "sem:Actor" in hun_sen["type"]
+    mention = nodes[hun_sen["denotedBy"][0]]
+    assert mention["beginIndex"].isdigit() and mention["referenceContext"].startswith(BASE)
+    assert {node["sameAs"][:4] for node in nodes.values() if "sameAs" in node} == {"wd:Q"}
+
+
+def test_a_value_the_short_key_does_not_fit_takes_the_compact_iri(tmp_path: Path):
+    person = iri("person/a")
+    graph = text_of("a", (person, SCHEMA.sameAs, Literal("not an IRI")), (person, NIF.beginIndex, Literal(7)),
+                    (person, GAF.denotedBy, iri("article/a#char=0,1")), (person, SCHEMA.name, Literal("A", lang="km")))
+    out = written([graph], text_of("metadata"), tmp_path / "dist", store=False)
+    node = json.loads((out / "kg.jsonld").read_text(encoding="utf-8"))["@graph"][0]["@graph"][0]
+    assert node == {"id": str(person), "denotedBy": BASE + "article/a#char=0,1",
+                    "name": {"@value": "A", "@language": "km"}, "nif:beginIndex": 7, "schema:sameAs": "not an IRI"}
+    assert set(oxigraph_quads(out / "kg.jsonld")) == set(oxigraph_quads(out / "kg.nq"))
+
+
+# Order and determinism
+
+
+def test_graphs_are_written_in_the_order_given_then_the_metadata(tmp_path: Path):
+    label = (iri("person/a"), RDFS.label, Literal("A"))
+    out = written([text_of("b", label), text_of("a", label)], text_of("metadata", label), tmp_path / "dist")
+    trig = (out / "kg.trig").read_text(encoding="utf-8")
+    blocks = [line.split()[0] for line in trig.splitlines() if line.endswith(" {")]
+    assert blocks == [f"<{BASE}graph/b>", f"<{BASE}graph/a>", f"<{BASE}graph/metadata>"]
+    document = json.loads((out / "kg.jsonld").read_text(encoding="utf-8"))
+    assert [graph["id"] for graph in document["@graph"]] == [BASE + "graph/b", BASE + "graph/a", BASE + "graph/metadata"]
+    assert (out / "kg.ttl").read_text(encoding="utf-8").count('rdfs:label "A"') == 1
+
+
+WRITE_FROM_FILES = """
+import sys
+from pathlib import Path
+from kg.build import load_ontology
+from kg.write import GraphText, write_dataset
+folder = Path(sys.argv[1])
+graphs = [GraphText(path.read_text().split("\\n", 1)[0].rsplit(" ", 2)[1][1:-1], path.stem, path.read_bytes())
+          for path in sorted(folder.glob("*.nq"))]
+metadata = next(graph for graph in graphs if graph.name == "metadata")
+write_dataset([graph for graph in graphs if graph is not metadata], metadata, load_ontology(), Path(sys.argv[2]))
+"""
+
+
+def test_the_same_texts_give_the_same_bytes_in_any_hash_seed(two_articles, tmp_path: Path):
+    graphs, metadata, _ = two_articles
+    for graph in [*graphs, metadata]:
+        (tmp_path / f"{graph.name}.nq").write_bytes(graph.nquads)
+    digests = []
+    for seed in ("0", "1", "4242"):
+        out = tmp_path / f"dist-{seed}"
+        done = subprocess.run([sys.executable, "-c", WRITE_FROM_FILES, str(tmp_path), str(out)],
+                              env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        digests.append({path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+                        for path in sorted(out.rglob("*")) if path.is_file() and "store" not in path.parts})
+    assert digests[0] == digests[1] == digests[2]
+    assert len(digests[0]) == 10  # 7 files, 2 graph files, the marker
+
+
+# Any character in a literal
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(min_size=1, max_size=30, alphabet=st.characters(blacklist_categories=("Cs",))),
+       language=st.sampled_from(["en", "km", "zh-Hant-TW"]),
+       number=st.integers(min_value=-10**20, max_value=10**20))
+def test_every_file_reads_back_to_kg_nq_whatever_a_literal_holds(text: str, language: str, number: int):
+    person = iri("person/a")
+    shared = (person, RDFS.label, Literal(text))
+    first = text_of("a", shared, (person, SCHEMA.description, Literal(LINE_BREAKS + text, lang=language)),
+                    (person, SCHEMA.text, Literal(text + "\\", datatype=vocab.XSD.token)))
+    second = text_of("b", shared, (person, SCHEMA.position, Literal(number)),
+                     (person, SCHEMA.disambiguatingDescription, Literal('"' + text + '"@en')))
+    metadata = text_of("metadata", (iri("dataset"), RDFS.label, Literal(text)))
+    with tempfile.TemporaryDirectory() as folder:
+        out = written([first, second], metadata, Path(folder) / "dist", store=False)
+        nquads = (out / "kg.nq").read_text(encoding="utf-8")
+        assert len(nquads.splitlines()) == 7
+        expected = set(oxigraph_quads(out / "kg.nq"))
+        assert len(expected) == 7 and text in {quad.object.value for quad in expected}
+        for name in ("kg.trig", "kg.jsonld"):
+            assert set(oxigraph_quads(out / name)) == expected, name
+            assert rdflib_quads(out / name) == rdflib_quads(out / "kg.nq"), name
+        triples = [quad.triple for quad in oxigraph_quads(out / "kg.ttl")]
+        assert len(triples) == 6 and set(triples) == {quad.triple for quad in expected}  # the label once
+        merged = rdflib.Graph().parse(out / "kg.ttl", format="turtle")
+        assert set(merged) == {quad[:3] for quad in rdflib_quads(out / "kg.nq")}
+        assert {q.triple for q in oxigraph_quads(out / "void.ttl")} == {q.triple for q in expected
+                                                                        if q.graph_name.value.endswith("/metadata")}
+
+
+# The store
+
+
+def test_the_store_opens_read_only_in_another_process_and_counts_every_quad(two_articles):
+    out = two_articles[2]
+    quads = len((out / "kg.nq").read_bytes().splitlines())
+    reader = open_store(out / "store")  # a reader here, and one in another process at the same time
+    code = ("import sys, pyoxigraph\nstore = pyoxigraph.Store.read_only(sys.argv[1])\n"
+            f"print(next(iter(store.query({COUNT!r})))['n'].value)")
+    done = subprocess.run([sys.executable, "-c", code, str(out / "store")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == quads
+    assert int(next(iter(reader.query(COUNT)))["n"].value) == quads
+
+
+def test_the_store_holds_what_kg_nq_holds_in_oxigraph(two_articles):
+    """Oxigraph keeps a number by its value (xsd:nonNegativeInteger "7" is xsd:integer 7 in any store of it)."""
+    out = two_articles[2]
+    loaded = pyoxigraph.Store()
+    loaded.load(path=str(out / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    assert set(open_store(out / "store")) == set(loaded)
+
+
+def test_the_store_is_not_among_the_files_listed(two_articles, built_two_articles):
+    assert (two_articles[2] / "store").is_dir()
+    assert not [path for path in built_two_articles.files if "store" in path.parts]
+
+
+def test_no_store_when_not_asked(tmp_path: Path):
+    out = written([text_of("a", (iri("person/a"), RDFS.label, Literal("A")))], text_of("metadata"), tmp_path / "d",
+                  store=False)
+    assert not (out / "store").exists()
+
+
+@pytest.mark.parametrize("name", ["kg.write.nquads", "kg.write.turtle", "kg.write.jsonld", "kg.write.store"])
+def test_docstring_examples_of_the_write_modules_run(name):
+    failed, _ = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert failed == 0
