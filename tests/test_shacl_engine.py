@@ -1,0 +1,300 @@
+"""kg.shacl, the fast way to validate, gives the findings of kg.check (pyshacl), finding for finding.
+
+Both validate the base world and each fixture of tests/shapes/ on it (as tests/test_shapes.py
+does), each mutation of the seed of tests/test_shapes_mutations.py, and the built seed and two
+articles, whole and graph by graph (as a build checks one article); the findings must be equal
+lists. Shapes or data the engine cannot check as pyshacl does are refused, not checked less. And
+every SPARQL constraint is anchored on its focus node: what rdflib examines to answer it for one
+node does not grow with the other articles in the graph.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import astuple, fields, is_dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.stores.memory import Memory
+from test_shapes_mutations import MUTATIONS, Mutation
+
+from kg.check import Finding, load_shapes, run_shapes
+from kg.shacl import Plan, Unsupported, compile_shapes, validate_nquads, validate_quads
+from kg.shacl.data import Data
+from kg.shacl.sparql import Solutions
+from kg.validate import read_data
+from kg.vocab import RDF, new_graph
+
+FIXTURES = Path(__file__).resolve().parent / "shapes"
+SH = "http://www.w3.org/ns/shacl#"
+BASE = "https://kg.example.org/"
+PREFIXES = f"@prefix sh: <{SH}> . @prefix kgs: <https://kg.example.org/shapes#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> ."
+
+
+@lru_cache(maxsize=1)
+def shapes() -> Graph:
+    return load_shapes()
+
+
+@lru_cache(maxsize=1)
+def plan() -> Plan:
+    return compile_shapes(shapes())
+
+
+def both(graph: Graph) -> tuple[list[Finding], list[Finding]]:
+    """pyshacl's findings and the engine's, each sorted field by field."""
+    theirs = run_shapes(graph, shapes())[0]
+    ours = validate_nquads(graph.serialize(format="nt", encoding="utf-8"), plan())
+    order = [(f.severity != "Violation", f.label or f.focus, f.focus, f.path, f.message) for f in ours]
+    assert order == sorted(order), "the engine's findings are not in kg.check.run_shapes' order"
+    return sorted(theirs, key=astuple), sorted(ours, key=astuple)
+
+
+def differences(theirs: list[Finding], ours: list[Finding]) -> str:
+    only_theirs = [f for f in theirs if f not in ours]
+    only_ours = [f for f in ours if f not in theirs]
+    lines = [f"  pyshacl only: {f}" for f in only_theirs] + [f"  engine only:  {f}" for f in only_ours]
+    return "\n".join(lines) or f"  the same findings, {len(theirs)} and {len(ours)} times"
+
+
+def on_base(fixture: Path | None) -> Graph:
+    graph = new_graph()
+    graph.parse(FIXTURES / "base.ttl", format="turtle")
+    if fixture is not None:
+        graph.parse(fixture, format="turtle")
+    return graph
+
+
+# The same findings -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fixture", [None, *sorted(FIXTURES.glob("*-*.ttl"))], ids=lambda p: p.stem if p else "base")
+def test_fixture_gives_pyshacls_findings(fixture: Path | None):
+    theirs, ours = both(on_base(fixture))
+    assert ours == theirs, differences(theirs, ours)
+
+
+@pytest.fixture(scope="module")
+def seed_graph(built_seed) -> Graph:
+    return read_data([built_seed.out / "kg.trig"])
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.name)
+def test_mutation_gives_pyshacls_findings(mutation: Mutation, seed_graph: Graph):
+    graph = new_graph()
+    graph += seed_graph
+    mutation.change(graph)
+    theirs, ours = both(graph)
+    assert ours == theirs, f"{mutation.name}:\n{differences(theirs, ours)}"
+    assert mutation.expect in {(f.component, f.path or "-", f.constraint or f.shape) for f in ours}
+
+
+@pytest.mark.parametrize("build", ["built_seed", "built_two_articles"])
+def test_built_graphs_give_pyshacls_findings_whole_and_one_by_one(build: str, request):
+    result = request.getfixturevalue(build)
+    graphs = [read_data([result.out / "kg.trig"]), *result.graphs]  # the union, each article, the metadata
+    found = []
+    for graph in graphs:
+        theirs, ours = both(graph)
+        assert ours == theirs, f"{graph.identifier}:\n{differences(theirs, ours)}"
+        found += ours
+    assert any(f.severity == "Warning" for f in found)  # the comparison covers warnings too
+
+
+def test_quads_give_the_findings_of_their_nquads(seed_graph: Graph):
+    data = seed_graph.serialize(format="nt", encoding="utf-8")
+    quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert validate_quads(quads, plan()) == validate_nquads(data, plan())
+
+
+def test_the_plan_pickles_as_plain_data_and_validates_alike():
+    def plain(value) -> bool:
+        if is_dataclass(value):
+            return all(plain(getattr(value, f.name)) for f in fields(value))
+        if isinstance(value, tuple):
+            return all(plain(v) for v in value)
+        return value is None or type(value) in (str, int, bool)
+
+    assert plain(plan())
+    copy = pickle.loads(pickle.dumps(plan()))
+    data = on_base(FIXTURES / "justice-invalid-01.ttl").serialize(format="nt", encoding="utf-8")
+    assert copy == plan() and validate_nquads(data, copy) == validate_nquads(data, plan()) != []
+
+
+# Refused, never checked less ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("shape", "refused"),
+    [
+        ('sh:property [ sh:path kgs:p ; sh:maxLength 3 ; sh:message "m" ]', "sh:maxLength"),
+        ('sh:property [ sh:path kgs:p ; sh:lessThan kgs:q ; sh:message "m" ]', "sh:lessThan"),
+        ('sh:closed true ; sh:message "m"', "sh:closed"),
+        ('sh:property [ sh:path [ sh:zeroOrMorePath kgs:p ] ; sh:minCount 1 ; sh:message "m" ]', "sh:path"),
+        ("sh:property [ sh:path kgs:p ; sh:minCount 1 ]", "sh:message"),
+        ('sh:node kgs:Added ; sh:message "m"', "refers to itself"),
+    ],
+    ids=["maxLength", "lessThan", "closed", "zeroOrMorePath", "no message", "recursion"],
+)
+def test_compiler_refuses_what_it_does_not_implement(shape: str, refused: str):
+    graph = new_graph()
+    graph += shapes()
+    graph.parse(data=f"{PREFIXES} kgs:Added a sh:NodeShape ; sh:targetClass kgs:Thing ; {shape} .", format="turtle")
+    with pytest.raises(Unsupported, match=refused):
+        compile_shapes(graph)
+    run_shapes(new_graph(), graph)  # pyshacl, the fallback, reads these shapes
+
+
+def test_compiler_refuses_a_sparql_constraint_it_would_run_differently():
+    graph = new_graph()
+    graph += shapes()
+    graph.parse(data=f"""{PREFIXES} kgs:Typed a sh:NodeShape ; sh:targetClass kgs:Thing ; sh:sparql [
+        sh:message "m" ; sh:prefixes kgs:prefixes ;
+        sh:select "SELECT $this WHERE {{ $this kgo:p ?v FILTER (DATATYPE(?v) = xsd:integer) }}" ] .""",
+                format="turtle")
+    with pytest.raises(Unsupported, match="DATATYPE"):
+        compile_shapes(graph)
+
+
+@pytest.mark.parametrize(
+    ("triples", "refused"),
+    [
+        ('<https://kg.example.org/a> <https://schema.org/name> "A"^^<http://www.w3.org/2001/XMLSchema#string> .',
+         "xsd:string"),
+        ('<https://kg.example.org/a> <https://schema.org/name> "A"@EN .', "language tag"),
+    ],
+    ids=["explicit xsd:string", "upper-case language tag"],
+)
+def test_data_pyoxigraph_reads_otherwise_than_rdflib_is_refused(triples: str, refused: str):
+    with pytest.raises(Unsupported, match=refused):
+        validate_nquads(triples.encode(), plan())
+
+
+def test_a_literal_oxigraph_rewrites_is_refused_where_a_sparql_constraint_reads_it():
+    graph = on_base(None)
+    instant = next(graph.subjects(RDF.type, URIRef("http://www.w3.org/2006/time#Instant")))
+    data = graph.serialize(format="nt", encoding="utf-8") + (
+        f'<{instant}> <http://www.w3.org/2006/time#inXSDDateTime> '
+        '"2022-01-07T00:00:00+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n').encode()
+    with pytest.raises(Unsupported, match="rewrites"):  # PositionWithinBounds reads every triple of an instant
+        validate_nquads(data, plan())
+
+
+def test_two_literals_oxigraph_merges_are_refused_where_a_sparql_constraint_reads_them():
+    graph = on_base(None)
+    mention = next(graph.subjects(RDF.type, URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#Phrase")))
+    nif = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+    data = graph.serialize(format="nt", encoding="utf-8") + (
+        f'<{mention}x> <{nif}beginIndex> "5"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n'
+        f'<{mention}x> <{nif}endIndex> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .\n').encode()
+    with pytest.raises(Unsupported, match="one term"):
+        validate_nquads(data, plan())
+
+
+# SPARQL constraints: once per graph, anchored on $this -------------------------------------------------------
+
+def constraints():
+    return [(shape, c) for shape in plan().shapes for c in shape.sparql]
+
+
+def test_all_sparql_constraints_but_one_run_once_per_graph():
+    # AppointmentIsComplete tests $this only inside UNION branches, which a free $this would not reach.
+    assert {c.name for _, c in constraints() if not c.batch} == {"kgs:AppointmentIsComplete"}
+
+
+def test_one_pass_gives_each_focus_node_the_solutions_pre_binding_gives(seed_graph: Graph):
+    data = Data.from_nquads(seed_graph.serialize(format="nt", encoding="utf-8"))
+    once, per_node = Solutions(data, {}), Solutions(data, {})
+    rows = lambda found: sorted(tuple(map(str, row.values())) for row in found)  # noqa: E731
+    checked = 0
+    for shape, constraint in constraints():
+        if constraint.batch:
+            pre_bound = replace(constraint, batch=False)
+            for focus in focus_nodes(seed_graph, URIRef(shape.key[1:-1])):
+                assert rows(once.rows(constraint, focus)) == rows(per_node.rows(pre_bound, focus)), constraint.name
+                checked += 1
+    assert checked > 500
+
+
+class CountingStore(Memory):
+    """rdflib's in-memory store, counting the triples it hands to the SPARQL evaluator."""
+
+    examined = 0
+
+    def triples(self, pattern, context=None):
+        for triple in super().triples(pattern, context):
+            self.examined += 1
+            yield triple
+
+
+def with_copies(seed: Graph, copies: int) -> Graph:
+    """The seed and `copies` copies of it whose resources have other IRIs: more articles, none shared."""
+    def renamed(term, i):
+        text = str(term)  # rdflib's URIRef.startswith does not take a tuple
+        if isinstance(term, URIRef) and text.startswith(BASE) and not text.startswith((BASE + "ontology", BASE + "shapes")):
+            return URIRef(f"{BASE}copy-{i}/{text[len(BASE):]}")
+        return term
+
+    graph = Graph(store=CountingStore())
+    for s, p, o in seed:
+        graph.add((s, p, o))
+        for i in range(copies):
+            graph.add((renamed(s, i), p, renamed(o, i)))
+    return graph
+
+
+def focus_nodes(seed: Graph, shape: URIRef) -> set:
+    """The shape's focus nodes in the seed (kg's data declares no subclasses)."""
+    found = set()
+    for cls in shapes().objects(shape, URIRef(SH + "targetClass")):
+        found |= set(seed.subjects(RDF.type, cls))
+    for predicate in shapes().objects(shape, URIRef(SH + "targetSubjectsOf")):
+        found |= set(seed.subjects(predicate, None))
+    for predicate in shapes().objects(shape, URIRef(SH + "targetObjectsOf")):
+        found |= set(seed.objects(None, predicate))
+    return found
+
+
+def examined(graph: Graph, query, focus) -> int:
+    """The triples rdflib examines to answer `query` for one focus node, as pyshacl asks it."""
+    graph.store.examined = 0
+    list(graph.query(query, initBindings={"this": focus}))
+    return graph.store.examined
+
+
+@pytest.fixture(scope="module")
+def alone_and_among_others(seed_graph: Graph) -> tuple[Graph, Graph]:
+    return with_copies(seed_graph, 0), with_copies(seed_graph, 3)
+
+
+def test_sparql_constraints_examine_as_much_for_a_node_among_other_articles_as_alone(seed_graph, alone_and_among_others):
+    alone, among_others = alone_and_among_others
+    growing, nodes = {}, 0
+    for shape, constraint in constraints():
+        query = prepareQuery(constraint.query)
+        for focus in focus_nodes(seed_graph, URIRef(shape.key[1:-1])):
+            counts = examined(alone, query, focus), examined(among_others, query, focus)
+            nodes += 1
+            if counts[0] != counts[1]:
+                growing[constraint.name] = (str(focus), *counts)
+    assert growing == {}, "triples examined for one node, alone and among three other articles"
+    assert nodes > 500
+
+
+def test_the_measure_sees_a_constraint_that_is_not_anchored(seed_graph, alone_and_among_others):
+    alone, among_others = alone_and_among_others
+    # The defendants' join as one block: rdflib starts from every defendant role of the graph.
+    unanchored = prepareQuery("""
+        PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> PREFIX kgo: <https://kg.example.org/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT $this ?value WHERE {
+            $this kgo:imposedSentence ?value .
+            FILTER NOT EXISTS {
+                $this sem:hasActor ?role . ?role sem:roleType kgo:Defendant ; rdf:value ?defendant .
+                ?value sem:hasActor ?sentenced . ?sentenced sem:roleType kgo:Defendant ; rdf:value ?defendant .
+            }
+        }""")
+    verdict = URIRef(f"{BASE}event/000_ce469ea1af2cc5a4/suu-kyi-verdict")
+    assert examined(among_others, unanchored, verdict) > examined(alone, unanchored, verdict)
