@@ -11,8 +11,9 @@ in pyoxigraph, each constraint once per graph where that gives the same solution
 The findings are kg.check.Finding objects, equal to kg.check.run_shapes' and in its order; tests
 hold the two paths to that on every fixture and mutation of the shapes tests.
 
-What the engine does not check exactly as pyshacl does (a component kg's shapes do not use, data
-Oxigraph would store differently) raises Unsupported: validate with kg.check instead.
+What the engine does not check exactly as pyshacl does raises Unsupported: a component kg's shapes
+do not use; data with blank nodes (rdflib's parser renames them); literals Oxigraph stores or
+rdflib's SPARQL reads otherwise, where a SPARQL constraint reads them. Validate those with kg.check.
 
 >>> plan = plan_for()
 >>> place = b'<https://kg.example.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/Place> .'

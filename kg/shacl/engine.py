@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import astuple
+from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -156,7 +157,8 @@ class _Run:
 
         Oxigraph stores "5"^^xsd:nonNegativeInteger and "5"^^xsd:integer as one term, and
         "...T12:00:00+00:00" as "...T12:00:00Z": harmless where no query reaches them (a build's
-        end time, a dataset's size), a different answer from rdflib's where one does.
+        end time, a dataset's size), a different answer from rdflib's where one does. So is a
+        negative number, which rdflib's SUBSTR reads from the end of the string.
         """
         self.data.store  # noqa: B018 - fills data.stored_as
         linked, back, focus = self.linked, {}, None
@@ -175,6 +177,9 @@ class _Run:
                 continue
             if stored.value != str(original):
                 raise Unsupported(f"Oxigraph rewrites the literal {original!r} as {stored}, and a SPARQL constraint reads it")
+            if isinstance(original.value, (int, float, Decimal)) and original.value < 0:
+                # rdflib's SUBSTR slices as Python does: a negative position or length counts from the end.
+                raise Unsupported(f"rdflib's SPARQL reads the negative number {original!r} otherwise than SPARQL 1.1")
             if back.setdefault(stored, original) != original:
                 raise Unsupported(f"Oxigraph stores {original!r} and {back[stored]!r} as one term a SPARQL constraint reads")
         return back
