@@ -1,27 +1,39 @@
-"""`kg build`: every article in a folder through read, ground, resolve, map, check and write."""
+"""`kg build`: every article in a folder through read, ground, resolve, map and check, then written.
+
+The work is done article by article (kg.engine): each article's graph and findings come from its
+own record and text, are cached by the digest of those inputs, kg's code, the shapes and the base
+IRI, and are made in worker processes or on a Dask cluster when there are many. Only what spans
+articles runs on the whole: a shared actor or post is the same in every record, the dataset's
+description and its check, and the files.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph
 
-from kg.check import Finding, check_graph, load_shapes
+from kg.check import Finding
 from kg.describe import describe
-from kg.errors import InputError
-from kg.ground import ground
+from kg.engine.article import ArticleJob, ArticleResult, Failure, as_graph, check_graph_text, prepare_article
+from kg.engine.cache import Cache, code_digest
+from kg.engine.progress import Progress
+from kg.engine.runner import default_workers, run_jobs
+from kg.engine.spanning import check_shared
+from kg.errors import InputError, KgError, NotConformingError, StoreError
 from kg.iris import DEFAULT_BASE, check_base
-from kg.mapper import map_article
-from kg.read import Article, find_records, read_article
-from kg.resolve import resolve_times
+from kg.read import find_records
 from kg.resources import data_file, shipped_dir
-from kg.vocab import RDF, SCHEMA, SEM, merged, new_graph
-from kg.write import recover, write_outputs
+from kg.vocab import new_graph
+from kg.write import GraphText, graph_text, recover, write_dataset
 
-__all__ = ["BuildResult", "build", "prepare_article", "load_ontology"]
+__all__ = ["BuildResult", "build", "prepare_article", "load_ontology", "DEFAULT_CACHE"]
+
+DEFAULT_CACHE = ".kg-cache"  # beside the output folder, unless --cache says otherwise
 
 
 @dataclass
@@ -35,16 +47,14 @@ class BuildResult:
     statements: int
     out: Path
     files: list[Path]
-    graphs: list[Graph] = field(repr=False, default_factory=list)
+    texts: list[GraphText] = field(repr=False, default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    built: int = 0  # articles built in this run; the others came from the cache
 
-
-def prepare_article(record_path: Path) -> Article:
-    """Read one record, locate its quotes and normalise its times."""
-    article = read_article(record_path)
-    ground(article)
-    resolve_times(article)
-    return article
+    @cached_property
+    def graphs(self) -> list[Graph]:
+        """One rdflib Graph per article, then the metadata graph (parsed when first asked for)."""
+        return [as_graph(text) for text in self.texts]
 
 
 def load_ontology() -> Graph:
@@ -59,8 +69,18 @@ def build(
     out: Path = Path("dist"),
     base: str = DEFAULT_BASE,
     progress: Callable[[str], None] | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cache: Path | None | bool = True,
+    terminal: bool = False,
 ) -> BuildResult:
-    """Build the dataset of every article in `seeds` into `out`; nothing in `out` changes on error."""
+    """Build the dataset of every article in `seeds` into `out`; nothing in `out` changes on error.
+
+    `workers` processes (default: this machine's cores) or the Dask scheduler at `scheduler` build
+    the articles that `cache` (a folder; True for `.kg-cache` beside `out`; False or None for none)
+    does not hold already.
+    """
     try:
         check_base(base)
     except ValueError as error:
@@ -68,55 +88,90 @@ def build(
     say = progress or (lambda message: None)
     recover(out)  # a build killed while writing may have left the previous dist/ beside it
     records = find_records(seeds)
-    articles, graphs = [], []
-    for number, record_path in enumerate(records, start=1):
-        article = prepare_article(record_path)
-        graph = map_article(article, base)
-        articles.append(article)
-        graphs.append(graph)
-        say(f"[{number}/{len(records)}] {record_path.name}: {len(graph)} triples")
-    _check_shared_actors(articles)
     shapes_folder = shipped_dir("shapes")
-    shapes = load_shapes(shapes_folder)
-    content = merged(graphs)
-    metadata = describe(articles, graphs, content, base, _digest_folder(shapes_folder))
-    union = merged([content, metadata])
-    say(f"checking {len(union)} triples against the shapes")
-    warnings = check_graph(union, shapes)
-    files = write_outputs(graphs, metadata, union, load_ontology(), out, keep=[seeds])
+    shapes_digest = _digest_folder(shapes_folder)
+    salt = hashlib.sha256("\0".join((code_digest(), shapes_digest, base)).encode()).hexdigest()
+    store = Cache(_cache_folder(cache, out), seeds, salt)
+
+    results: list[ArticleResult | Failure | None] = [store.lookup(record) for record in records]
+    todo = [index for index, result in enumerate(results) if result is None]
+    counter = Progress(len(records), say, terminal=terminal)
+    counter.skip(len(records) - len(todo))
+    jobs = [ArticleJob(str(records[index]), base, str(shapes_folder)) for index in todo]
+    outcomes = run_jobs(jobs, workers=workers or default_workers(), scheduler=scheduler,
+                        done=lambda outcome: counter.step())
+    for index, outcome in zip(todo, outcomes):
+        results[index] = outcome
+        if isinstance(outcome, ArticleResult):
+            store.store(records[index], outcome)
+    articles = _succeeded(results)
+
+    check_shared(articles)
+    findings = _once(finding for article in articles for finding in article.findings)
+    metadata = graph_text(describe(articles, base, shapes_digest), "metadata")
+    findings = sorted(findings + check_graph_text(metadata, str(shapes_folder)), key=_finding_order)
+    violations = [finding for finding in findings if finding.severity == "Violation"]
+    if violations:
+        raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
+                                 report="\n".join(finding.line() for finding in findings))
+    texts = [article.graph for article in articles] + [metadata]
+    files = write_dataset(texts[:-1], metadata, load_ontology(), out, keep=[seeds])
+    store.prune(records)
     return BuildResult(
         articles=len(articles),
-        triples=len(union),
-        actors=len(set(content.subjects(RDF.type, SEM.Actor))),
-        events=len(set(content.subjects(RDF.type, SEM.Event))),
-        statements=len(set(content.subjects(RDF.type, SCHEMA.Claim))),
+        triples=sum(article.triples for article in articles) + metadata.nquads.count(b"\n"),
+        actors=len(set().union(*(article.actors for article in articles))),
+        events=len(set().union(*(article.events for article in articles))),
+        statements=len(set().union(*(article.statements for article in articles))),
         out=out,
         files=files,
-        graphs=graphs + [metadata],
-        warnings=warnings,
+        texts=texts,
+        warnings=findings,
+        built=len(todo),
     )
 
 
-def _check_shared_actors(articles: list[Article]) -> None:
-    """An actor defined in two records must be the same actor: same kind, name and Wikidata item."""
-    seen: dict[str, tuple[Article, int]] = {}
-    for article in articles:
-        for index, actor in enumerate(article.record.actors):
-            if actor.article_scoped:
-                continue
-            if actor.id not in seen:
-                seen[actor.id] = (article, index)
-                continue
-            first_article, first_index = seen[actor.id]
-            first = first_article.record.actors[first_index]
-            for name in ("kind", "name", "wikidata"):
-                if getattr(first, name) != getattr(actor, name):
-                    raise article.error(
-                        ("actors", index, name),
-                        f"{actor.id!r} is {getattr(first, name)!r} in {first_article.record_path.name} "
-                        f"(line {first_article.lines.get(('actors', first_index, name), '?')}), "
-                        f"but {getattr(actor, name)!r} here; the same id is the same actor in every article",
-                    )
+def _succeeded(results: list[ArticleResult | Failure | None]) -> list[ArticleResult]:
+    """The results, or the first record's error in name order as kg's own error."""
+    for result in results:
+        if isinstance(result, Failure):
+            raise _error(result)
+    return results  # type: ignore[return-value]
+
+
+def _error(failure: Failure) -> KgError:
+    """The worker's error again, as its own class; its message was rendered there already."""
+    if failure.kind == "NotConformingError":
+        return NotConformingError(failure.message, report=failure.report)
+    error_class = {"InputError": InputError, "StoreError": StoreError}.get(failure.kind, KgError)
+    error = error_class(failure.message)
+    error.exit_code = failure.exit_code
+    return error
+
+
+def _once(findings) -> list[Finding]:
+    """Each finding once: a shared actor checked in each of its articles is one finding, as on the whole
+    dataset, with the evidence of the first article that has it."""
+    seen: dict[tuple, Finding] = {}
+    for finding in findings:
+        seen.setdefault(_verdict(finding), finding)
+    return list(seen.values())
+
+
+def _verdict(finding: Finding) -> tuple:
+    return (finding.severity, finding.focus, finding.path, finding.message, finding.value, finding.component,
+            finding.shape, finding.constraint)
+
+
+def _finding_order(finding: Finding) -> tuple:
+    return (finding.severity != "Violation", finding.label or finding.focus, finding.focus, finding.path,
+            finding.message)
+
+
+def _cache_folder(cache: Path | None | bool, out: Path) -> Path | None:
+    if cache is True:
+        return out.resolve().parent / DEFAULT_CACHE
+    return cache or None
 
 
 def _digest_folder(folder: Path) -> str:

@@ -94,25 +94,52 @@ def main() -> None:
 )
 @out_option
 @base_option
-def build(seeds: Path, out: Path, base: str | None) -> None:
-    """Build the dataset of every article in SEEDS into OUT (Turtle, TriG, N-Quads, JSON-LD)."""
+@click.option("--workers", type=click.IntRange(min=1), default=None, envvar="KG_WORKERS",
+              help="Processes that build articles [default: this machine's cores] (env KG_WORKERS).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", envvar="KG_SCHEDULER",
+              help="Build the articles on this Dask scheduler's workers instead (needs kg[dask]; env KG_SCHEDULER).")
+@click.option("--cache", "cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the articles' cached results [default: .kg-cache beside OUT].")
+@click.option("--no-cache", is_flag=True, help="Build every article again, and keep nothing for the next build.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no progress and no warnings: only the summary or the error.")
+def build(seeds: Path, out: Path, base: str | None, workers: int | None, scheduler: str | None,
+          cache: Path | None, no_cache: bool, quiet: bool) -> None:
+    """Build the dataset of every article in SEEDS into OUT (Turtle, TriG, N-Quads, JSON-LD).
+
+    Articles whose text, record, kg and shapes did not change since the last build are taken from
+    the cache; the others are built in parallel.
+    """
     from kg.build import build as run_build
     from kg.check import warning_lines
     from kg.iris import DEFAULT_BASE
 
-    result = run_build(seeds, out, base or DEFAULT_BASE, progress=_say)
-    for line in warning_lines(result.warnings):
-        _say(line)
+    terminal = sys.stderr.isatty() and not quiet
+    result = run_build(seeds, out, base or DEFAULT_BASE, progress=None if quiet else _progress_line(terminal),
+                       workers=workers, scheduler=scheduler, cache=False if no_cache else (cache or True),
+                       terminal=terminal)
+    if terminal:
+        click.echo("", err=True)  # end the line that progress redrew
+    if not quiet:
+        for line in warning_lines(result.warnings):
+            _say(line)
     click.echo(
         f"Built {result.articles} article{'s' if result.articles != 1 else ''}: "
         f"{result.triples:,} triples, {result.actors} actors, {result.events} events, "
         f"{result.statements} statements"
         + (f", {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}" if result.warnings else "")
+        + (f" ({result.articles - result.built} from the cache)" if result.built < result.articles else "")
     )
     folder = result.out.resolve()
     top = [p.name for p in result.files if p.parent == folder]
     nested = sorted({p.relative_to(folder).parts[0] + "/" for p in result.files if p.parent != folder})
     click.echo(f"Wrote {out}/: " + ", ".join(top + nested))
+
+
+def _progress_line(terminal: bool):
+    """Where a build's progress goes: one line redrawn in place on a terminal, else a line now and then."""
+    if not terminal:
+        return _say
+    return lambda message: click.echo(f"\r\x1b[K{message}", nl=False, err=True)
 
 
 def _dataset(out: Path, base: str | None, endpoint: str | None, store_type: str | None, timeout: float,

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 
 from kg.iris import DatasetIris, Iris
-from kg.read import Article
-from kg.vocab import DCAT, DCTERMS, PREFIXES, PROV, RDF, RDFS, VOID, XSD, new_graph
+from kg.vocab import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, new_graph
+
+if TYPE_CHECKING:
+    from kg.engine.article import ArticleResult
 
 __all__ = ["Distribution", "DISTRIBUTIONS", "describe"]
 
@@ -34,10 +37,11 @@ DISTRIBUTIONS = (
 )
 
 
-def describe(articles: list[Article], graphs: list[Graph], union: Graph, base: str, shapes_digest: str) -> Graph:
+def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str) -> Graph:
     """The metadata graph: the dataset, one subset per article graph, its files, and the build.
 
-    `union` is the article graphs merged.
+    The dataset's triples are its article graphs' triples, counted graph by graph; its subjects and
+    properties are counted once each over all of them.
     """
     iris = DatasetIris(base)
     graph = new_graph(identifier=iris.metadata_graph())
@@ -54,10 +58,13 @@ def describe(articles: list[Article], graphs: list[Graph], union: Graph, base: s
     add((dataset, DCTERMS.rights, Literal(
         "The article texts are the copyright of their publishers and are included to ground the data.")))
     add((dataset, VOID.uriSpace, Literal(base)))
-    add((dataset, VOID.triples, Literal(len(union), datatype=XSD.integer)))
-    add((dataset, VOID.distinctSubjects, Literal(len(set(union.subjects())), datatype=XSD.integer)))
-    add((dataset, VOID.properties, Literal(len(set(union.predicates())), datatype=XSD.integer)))
-    for namespace in _vocabularies(union):
+    triples = sum(article.triples for article in articles)
+    subjects = set().union(*(article.subjects for article in articles))
+    predicates = set().union(*(article.predicates for article in articles))
+    add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
+    add((dataset, VOID.properties, Literal(len(predicates), datatype=XSD.integer)))
+    for namespace in sorted(set().union(*(article.vocabularies for article in articles))):
         add((dataset, VOID.vocabulary, URIRef(namespace)))
     add((dataset, PROV.wasGeneratedBy, build))
     add((build, RDF.type, PROV.Activity))
@@ -71,21 +78,21 @@ def describe(articles: list[Article], graphs: list[Graph], union: Graph, base: s
     if epoch and epoch.isdigit():
         ended = datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         add((build, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
-    for article, article_graph in zip(articles, graphs):
+    for article in articles:
         article_iris = Iris(base, article.id)
-        subset = article_graph.identifier
+        subset = URIRef(article.graph.iri)
         record = article_iris.record()
         add((dataset, VOID.subset, subset))
         add((dataset, DCTERMS.source, article_iris.article()))
         add((subset, RDF.type, VOID.Dataset))
         add((subset, RDFS.label, Literal(f"Graph of article {article.id}")))
-        add((subset, VOID.triples, Literal(len(article_graph), datatype=XSD.integer)))
+        add((subset, VOID.triples, Literal(article.triples, datatype=XSD.integer)))
         add((subset, PROV.wasDerivedFrom, article_iris.article()))
         add((subset, PROV.wasDerivedFrom, record))
         add((subset, PROV.wasGeneratedBy, build))
         add((record, RDF.type, PROV.Entity))
-        add((record, RDFS.label, Literal(f"{article.record_path.name} and {article.text_path.name}")))
-        add((record, DCTERMS.identifier, Literal(_digest(article.record_path, article.text_path))))
+        add((record, RDFS.label, Literal(f"{Path(article.record_path).name} and {Path(article.text_path).name}")))
+        add((record, DCTERMS.identifier, Literal(article.digest)))
         add((build, PROV.used, record))
     for distribution in DISTRIBUTIONS:
         iri = iris.distribution(distribution.file)
@@ -96,18 +103,3 @@ def describe(articles: list[Article], graphs: list[Graph], union: Graph, base: s
         add((iri, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{distribution.media_type}")))
         add((iri, DCTERMS.license, CC_BY))
     return graph
-
-
-def _vocabularies(graph: Graph) -> list[str]:
-    used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects(None, RDF.type)}
-    return sorted(
-        str(ns) for prefix, ns in PREFIXES.items()
-        if prefix not in ("rdf", "xsd", "wd") and any(term.startswith(str(ns)) for term in used)
-    )
-
-
-def _digest(*paths: Path) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    return "sha256:" + digest.hexdigest()

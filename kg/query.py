@@ -588,7 +588,8 @@ def open_dataset(
     base: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> LocalDataset:
-    """The built dataset in `out`, loaded in-process; built from `seeds` first if `out` is missing."""
+    """The built dataset in `out`, in-process: its store (dist/store/) opened read-only, or else kg.nq
+    loaded; built from `seeds` first if `out` is missing."""
     if not out.exists():
         from kg.build import build
         from kg.iris import DEFAULT_BASE
@@ -596,6 +597,14 @@ def open_dataset(
         if progress:
             progress(f"{out}/ is missing: building it from {seeds}/")
         build(seeds, out, base or DEFAULT_BASE, progress=progress)
+    from kg.write.store import STORE, open_store
+
+    store = out / STORE
+    if store.is_dir():
+        try:
+            return LocalDataset(open_store(store))
+        except OSError as error:
+            raise InputError(f"cannot open the dataset's store: {error}; run `kg build` again", path=store) from None
     data = out / DATASET_FILE
     if not data.is_file():
         raise InputError(f"the built dataset has no {DATASET_FILE}; run `kg build`", path=out)

@@ -1,0 +1,214 @@
+"""The unit of work of a build: one article's record and text -> its named graph and its findings.
+
+`run_article` is a plain function of its job, so it runs the same in this process, in a worker
+process or on a Dask worker. Its result is plain data (strings, tuples, bytes) that is written to
+the cache as JSON and N-Quads, never pickled from disk. A record's error comes back as a `Failure`
+rather than an exception, so that the build can report the first one in name order whatever order
+the workers finish in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.check import Finding, load_shapes, run_shapes
+from kg.shacl import Unsupported, plan_for, validate_nquads
+from kg.errors import KgError
+from kg.ground import ground
+from kg.mapper import map_article
+from kg.read import Article, read_article
+from kg.resolve import resolve_times
+from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph
+from kg.write import GraphText, graph_text
+
+__all__ = ["ArticleJob", "ArticleResult", "Failure", "SharedField", "run_article", "prepare_article",
+           "check_graph_text", "as_graph"]
+
+
+@dataclass(frozen=True)
+class ArticleJob:
+    """What one article's work needs: where its record is, the base IRI, and the shapes' folder."""
+
+    record: str
+    base: str
+    shapes: str
+
+
+@dataclass(frozen=True)
+class SharedField:
+    """One field of an actor or post that another article may define too: it must say the same there."""
+
+    kind: str  # "actor" or "post"
+    index: int  # its place in the record's list of actors or posts
+    id: str
+    field: str
+    value: str | None
+    line: int
+
+
+@dataclass
+class ArticleResult:
+    """One article's graph and what the build needs of it without reading the graph again."""
+
+    id: str
+    record_path: str
+    text_path: str
+    digest: str  # sha256 of the record's and the text's bytes, as the dataset's description gives it
+    graph: GraphText
+    triples: int = 0
+    findings: tuple[Finding, ...] = ()
+    actors: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    statements: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    predicates: tuple[str, ...] = ()
+    vocabularies: tuple[str, ...] = ()
+    shared: tuple[SharedField, ...] = ()
+    inputs: dict[str, str] = field(default_factory=dict)  # every file read -> its sha256
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "Violation"]
+
+    def to_json(self) -> dict:
+        """Everything but the graph's N-Quads, which the cache keeps in a file of their own."""
+        data = asdict(self)
+        data["graph"] = {"iri": self.graph.iri, "name": self.graph.name}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict, nquads: bytes) -> ArticleResult:
+        return cls(
+            **{
+                **data,
+                "graph": GraphText(iri=data["graph"]["iri"], name=data["graph"]["name"], nquads=nquads),
+                "findings": tuple(Finding(**finding) for finding in data["findings"]),
+                "shared": tuple(SharedField(**shared) for shared in data["shared"]),
+                **{name: tuple(data[name]) for name in ("actors", "events", "statements", "subjects", "predicates",
+                                                    "vocabularies")},
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A record that could not be built: the error's class name, its one-line message, and a report."""
+
+    record: str
+    kind: str
+    message: str
+    exit_code: int
+    report: str = ""
+
+
+def prepare_article(record_path: Path) -> Article:
+    """Read one record, locate its quotes and normalise its times."""
+    article = read_article(record_path)
+    ground(article)
+    resolve_times(article)
+    return article
+
+
+def run_article(job: ArticleJob) -> ArticleResult | Failure:
+    """Read, ground, resolve, map and check one article."""
+    try:
+        article = prepare_article(Path(job.record))
+        graph = map_article(article, job.base)
+        text = graph_text(graph, article.id)
+        findings = check_graph_text(text, job.shapes)
+    except KgError as error:
+        return Failure(job.record, type(error).__name__, str(error), error.exit_code, getattr(error, "report", ""))
+    record_bytes, text_bytes = article.record_path.read_bytes(), article.text_path.read_bytes()
+    return ArticleResult(
+        id=article.id,
+        record_path=str(article.record_path),
+        text_path=str(article.text_path),
+        digest="sha256:" + hashlib.sha256(record_bytes + text_bytes).hexdigest(),
+        graph=text,
+        triples=len(graph),
+        findings=tuple(findings),
+        actors=_sorted_subjects(graph, SEM.Actor),
+        events=_sorted_subjects(graph, SEM.Event),
+        statements=_sorted_subjects(graph, SCHEMA.Claim),
+        subjects=tuple(sorted({str(subject) for subject in graph.subjects()})),
+        predicates=tuple(sorted({str(predicate) for predicate in graph.predicates()})),
+        vocabularies=_vocabularies(graph),
+        shared=_shared_fields(article),
+        inputs={
+            str(article.record_path): hashlib.sha256(record_bytes).hexdigest(),
+            str(article.text_path): hashlib.sha256(text_bytes).hexdigest(),
+        },
+    )
+
+
+def check_graph_text(text: GraphText, shapes: str) -> list[Finding]:
+    """The shapes' findings on one graph: kg.shacl's, or pyshacl's where kg.shacl cannot check the shapes."""
+    try:
+        return validate_nquads(text.nquads, plan_for(Path(shapes)))
+    except Unsupported:
+        return _reference(text, shapes)
+
+
+def _reference(text: GraphText, shapes: str) -> list[Finding]:
+    return run_shapes(as_graph(text), _shapes(shapes))[0]
+
+
+def as_graph(text: GraphText) -> Graph:
+    """The rdflib Graph of one graph's N-Quads, named by its IRI."""
+    dataset = new_dataset()
+    dataset.parse(data=text.nquads, format="nquads")
+    graph = new_graph(identifier=URIRef(text.iri))
+    for triple in dataset.graph(URIRef(text.iri)):
+        graph.add(triple)
+    return graph
+
+
+@lru_cache(maxsize=4)
+def _shapes(folder: str):
+    """The shapes, parsed once per process and folder."""
+    return load_shapes(Path(folder))
+
+
+def _sorted_subjects(graph, cls) -> tuple[str, ...]:
+    return tuple(sorted({str(subject) for subject in graph.subjects(RDF.type, cls)}))
+
+
+def _vocabularies(graph) -> tuple[str, ...]:
+    """The profile's namespaces whose terms the graph uses as predicates or classes."""
+    used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects(None, RDF.type)}
+    return tuple(sorted(
+        str(namespace) for prefix, namespace in PREFIXES.items()
+        if prefix not in ("rdf", "xsd", "wd") and any(term.startswith(str(namespace)) for term in used)
+    ))
+
+
+_ACTOR_FIELDS = ("kind", "name", "wikidata", "description")
+_POST_FIELDS = ("label", "organization")
+
+
+def _shared_fields(article: Article) -> tuple[SharedField, ...]:
+    """The single-valued fields of the actors and posts that other articles may define as well."""
+    fields = []
+    for index, actor in enumerate(article.record.actors):
+        if actor.article_scoped:
+            continue
+        for name in _ACTOR_FIELDS:
+            value = getattr(actor, name)
+            fields.append(SharedField("actor", index, actor.id, name, _plain(value),
+                                      article.lines.get(("actors", index, name), article.lines.get(("actors", index), 1))))
+    for index, post in enumerate(article.record.posts):
+        for name in _POST_FIELDS:
+            fields.append(SharedField("post", index, post.id, name, _plain(getattr(post, name)),
+                                      article.lines.get(("posts", index, name), article.lines.get(("posts", index), 1))))
+    return tuple(fields)
+
+
+def _plain(value) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))

@@ -1,0 +1,59 @@
+"""Progress of a long build on stderr: articles done, rate and time left.
+
+On a terminal one line is redrawn in place; elsewhere (a log, CI) a line is printed every so many
+seconds of a long build, and a last one when it ends, so a log shows it is alive without a line per
+article; a short build prints none.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+__all__ = ["Progress"]
+
+
+class Progress:
+    """Counts finished articles and tells `say` how it goes."""
+
+    def __init__(self, total: int, say: Callable[[str], None], *, terminal: bool, every: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.say, self.terminal, self.every, self.clock = total, say, terminal, every, clock
+        self.done = self.cached = 0
+        self.started = self.last = clock()
+
+    def skip(self, count: int) -> None:
+        """`count` articles taken whole from the cache."""
+        self.cached += count
+        self.done += count
+
+    def step(self) -> None:
+        """One more article built."""
+        self.done += 1
+        now = self.clock()
+        if self.terminal or now - self.last >= self.every or (self.done == self.total and self.last > self.started):
+            self.last = now
+            self.say(self.line(now))
+
+    def line(self, now: float | None = None) -> str:
+        """`[120/1000] 38.2 articles/s, about 23 s left (100 from the cache)`."""
+        seconds = (now if now is not None else self.clock()) - self.started
+        built = self.done - self.cached
+        rate = built / seconds if seconds > 0 else 0.0
+        left = (self.total - self.done) / rate if rate > 0 else 0.0
+        text = f"[{self.done}/{self.total}] {rate:.1f} articles/s"
+        if self.done < self.total and rate > 0:
+            text += f", about {_duration(left)} left"
+        if self.cached:
+            text += f" ({self.cached} from the cache)"
+        return text
+
+
+def _duration(seconds: float) -> str:
+    """`42 s`, `3 min 5 s`, `2 h 10 min`."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"

@@ -1,0 +1,80 @@
+"""Run articles' jobs: in this process, in worker processes on this machine, or on a Dask cluster.
+
+The results come back in the jobs' order whoever finished first, so the output never depends on
+the scheduler. One job, or one worker, runs in this process: starting a worker costs more than a
+small article. On Dask (`kg[dask]`), the workers read the records from the same paths, as on a
+shared file system, and kg's code must be installed on them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from kg.engine.article import ArticleJob, ArticleResult, Failure, run_article
+from kg.errors import InputError
+
+__all__ = ["run_jobs", "default_workers"]
+
+Outcome = ArticleResult | Failure
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_jobs(
+    jobs: Sequence[ArticleJob],
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    done: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    """Each job's outcome, in the order of `jobs`; `done` is called as each one finishes."""
+    if not jobs:
+        return []
+    if scheduler:
+        return _on_dask(jobs, scheduler, done)
+    if workers <= 1 or len(jobs) == 1:
+        outcomes = []
+        for job in jobs:
+            outcomes.append(run_article(job))
+            done(outcomes[-1])
+        return outcomes
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = {pool.submit(run_article, job): index for index, job in enumerate(jobs)}
+        try:
+            for future in as_completed(futures):
+                outcomes[futures[future]] = future.result()
+                done(outcomes[futures[future]])
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return outcomes  # type: ignore[return-value]
+
+
+def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[Outcome], None]) -> list[Outcome]:
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise InputError("--scheduler needs Dask's distributed scheduler: pip install 'kg[dask]'",
+                         field="--scheduler") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as error:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {error}", field="--scheduler") from None
+    with client:
+        futures = client.map(run_article, list(jobs), pure=False)
+        order = {future.key: index for index, future in enumerate(futures)}
+        outcomes: list[Outcome | None] = [None] * len(jobs)
+        for future in dask_completed(futures):
+            outcomes[order[future.key]] = future.result()
+            done(outcomes[order[future.key]])
+    return outcomes  # type: ignore[return-value]

@@ -1,0 +1,183 @@
+"""The per-article engine: a cache that redoes exactly what changed, workers and Dask that change no byte,
+and per-article checks that reach the verdict of one check over the whole dataset."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg.build
+from conftest import FIXTURES, SEEDS, seeds_with_second_article
+from kg.build import build
+from kg.check import load_shapes, run_shapes
+from kg.engine.progress import Progress
+from kg.errors import InputError
+from kg.vocab import merged
+
+SEED = "000_ce469ea1af2cc5a4"
+FICTION = "mekong_wire_2022_03_10"
+
+
+def _files(out: Path) -> dict[str, str]:
+    return {path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(out.rglob("*")) if path.is_file() and "store" not in path.relative_to(out).parts}
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    return seeds_with_second_article(tmp_path / "seeds")
+
+
+def _build(seeds: Path, **options):
+    out = seeds.parent / "dist"
+    return build(seeds, out, cache=seeds.parent / "cache", workers=1, **options)
+
+
+def test_a_second_build_takes_every_article_from_the_cache_and_writes_the_same_bytes(seeds: Path):
+    first = _build(seeds)
+    files = _files(first.out)
+    second = _build(seeds)
+    assert (first.built, second.built) == (2, 0)
+    assert _files(second.out) == files
+
+
+@pytest.mark.parametrize("changed", [f"{FICTION}.txt", f"{FICTION}.yaml"])
+def test_a_changed_text_or_record_rebuilds_that_article_alone(seeds: Path, changed: str):
+    _build(seeds)
+    path = seeds / changed
+    path.write_bytes(path.read_bytes() + b"\n")
+    again = _build(seeds)
+    assert again.built == 1
+    fresh = build(seeds, seeds.parent / "fresh", cache=False, workers=1)
+    assert _files(again.out) == _files(fresh.out)
+
+
+def test_changed_shapes_or_a_changed_kg_rebuild_every_article(seeds: Path, monkeypatch):
+    _build(seeds)
+    monkeypatch.setattr(kg.build, "_digest_folder", lambda folder: "sha256:" + "0" * 64)
+    assert _build(seeds).built == 2
+    monkeypatch.setattr(kg.build, "code_digest", lambda: "another kg")
+    assert _build(seeds).built == 2
+
+
+def test_another_base_iri_rebuilds_every_article(seeds: Path):
+    _build(seeds)
+    assert _build(seeds, base="https://news.example.net/").built == 2
+
+
+def test_a_removed_article_is_gone_from_every_file(seeds: Path):
+    _build(seeds)
+    for path in seeds.glob(f"{FICTION}.*"):
+        path.unlink()
+    result = _build(seeds)
+    assert result.articles == 1 and result.built == 0
+    assert not (result.out / "graphs" / f"{FICTION}.ttl").exists()
+    assert FICTION not in (result.out / "kg.nq").read_text(encoding="utf-8")
+    assert _files(result.out) == _files(build(SEEDS, seeds.parent / "seed-only", cache=False, workers=1).out)
+
+
+def test_a_damaged_cache_entry_is_a_miss_not_an_error(seeds: Path):
+    first = _build(seeds)
+    for entry in (seeds.parent / "cache").rglob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    again = _build(seeds)
+    assert again.built == 2
+    assert _files(again.out) == _files(first.out)
+
+
+def test_an_error_is_not_cached_and_the_other_articles_are(seeds: Path):
+    record = seeds / f"{FICTION}.yaml"
+    good = record.read_text(encoding="utf-8")
+    record.write_text(good.replace("kind: meeting", "kind: meting"), encoding="utf-8")
+    with pytest.raises(InputError):
+        _build(seeds)
+    record.write_text(good, encoding="utf-8")
+    assert _build(seeds).built == 1  # the mended record; the seed's result was kept
+
+
+def test_two_workers_write_the_same_bytes_as_one(seeds: Path, tmp_path: Path):
+    one = build(seeds, tmp_path / "one", cache=False, workers=1)
+    two = build(seeds, tmp_path / "two", cache=False, workers=2)
+    assert _files(one.out) == _files(two.out)
+
+
+def test_the_first_error_in_name_order_is_reported_whatever_worker_finishes_first(seeds: Path, tmp_path: Path):
+    for name in (f"{SEED}.yaml", f"{FICTION}.yaml"):
+        record = seeds / name
+        record.write_text(record.read_text(encoding="utf-8") + "unknown_field: 1\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        build(seeds, tmp_path / "dist", cache=False, workers=2)
+    assert str(error.value).startswith(str(seeds / f"{SEED}.yaml") + ":")
+
+
+def test_a_shared_actor_described_otherwise_in_another_record_is_an_error_at_its_line(seeds: Path, tmp_path: Path):
+    record = seeds / f"{FICTION}.yaml"
+    source = record.read_text(encoding="utf-8")
+    record.write_text(source.replace("    name: Hun Sen\n", "    name: Hun Sen\n    description: Someone else.\n", 1),
+                      encoding="utf-8")
+    line = record.read_text(encoding="utf-8").splitlines().index("    description: Someone else.") + 1
+    with pytest.raises(InputError) as error:
+        build(seeds, tmp_path / "dist", cache=False, workers=1)
+    assert str(error.value) == (
+        f"{record}:{line}: actors[0].description: 'hun-sen' is 'Prime Minister of Cambodia.' in {SEED}.yaml "
+        "(line 29), but 'Someone else.' here; the same id is the same actor in every article"
+    )
+
+
+def _verdicts(findings) -> list[tuple]:
+    """What a finding says, without its evidence (the first mention of the article that reported it)."""
+    return sorted((f.severity, f.focus, f.label, f.path, f.message, f.value, f.component, f.shape, f.constraint)
+                  for f in findings)
+
+
+def test_per_article_checks_reach_the_verdict_of_one_check_over_the_whole_dataset(built_two_articles):
+    whole, _ = run_shapes(merged(built_two_articles.graphs), load_shapes())
+    assert _verdicts(built_two_articles.warnings) == _verdicts(whole)
+    assert len(whole) > 15
+
+
+def test_the_dask_scheduler_writes_the_same_bytes_as_one_process(seeds: Path, tmp_path: Path):
+    distributed = pytest.importorskip("distributed", reason="Dask's distributed scheduler: pip install 'kg[dask]'")
+    one = build(seeds, tmp_path / "one", cache=False, workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        on_dask = build(seeds, tmp_path / "dask", cache=False, scheduler=cluster.scheduler_address)
+    assert on_dask.built == 2
+    assert _files(one.out) == _files(on_dask.out)
+
+
+def test_an_unreachable_scheduler_is_one_input_error(seeds: Path, tmp_path: Path):
+    pytest.importorskip("distributed", reason="Dask's distributed scheduler: pip install 'kg[dask]'")
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        build(seeds, tmp_path / "dist", cache=False, scheduler="tcp://127.0.0.1:9")
+
+
+def test_progress_tells_articles_done_rate_and_time_left():
+    now = [0.0]
+    lines: list[str] = []
+    progress = Progress(10, lines.append, terminal=True, clock=lambda: now[0])
+    progress.skip(4)
+    now[0] = 2.0
+    progress.step()
+    assert lines == ["[5/10] 0.5 articles/s, about 10 s left (4 from the cache)"]
+
+
+def test_progress_off_a_terminal_prints_every_so_often_and_at_the_end_of_a_long_build():
+    now = [0.0]
+    lines: list[str] = []
+    progress = Progress(4, lines.append, terminal=False, every=10, clock=lambda: now[0])
+    for seconds in (5.0, 10.0, 15.0, 16.0):
+        now[0] = seconds
+        progress.step()
+    assert lines == ["[2/4] 0.2 articles/s, about 10 s left", "[4/4] 0.2 articles/s"]
+
+
+def test_progress_off_a_terminal_prints_nothing_for_a_short_build():
+    lines: list[str] = []
+    progress = Progress(2, lines.append, terminal=False, every=10, clock=lambda: 1.0)
+    progress.step()
+    progress.step()
+    assert lines == []
