@@ -2,7 +2,8 @@
 
 kg.nq is the graphs' sorted lines merged; kg.ttl their triples, each once; kg.trig and kg.jsonld
 the graphs in the order given, then the metadata graph; graphs/NAME.ttl and void.ttl one graph
-each; store/ an Oxigraph store holding what kg.nq holds, opened read-only from another process.
+each; store/ an Oxigraph store holding kg.nq's quads and, as its default graph, kg.ttl's triples,
+opened read-only from another process.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from kg.build import load_ontology
+from kg.errors import InputError
 from kg import vocab
 from kg.vocab import GAF, NIF, RDF, RDFS, SCHEMA, SEM, new_graph
 from kg.write import GraphText, graph_text, jsonld_context, open_store, write_dataset
@@ -204,6 +206,7 @@ WRITE_FROM_FILES = """
 import sys
 from pathlib import Path
 from kg.build import load_ontology
+from kg.errors import InputError
 from kg.write import GraphText, write_dataset
 folder = Path(sys.argv[1])
 graphs = [GraphText(path.read_text().split("\\n", 1)[0].rsplit(" ", 2)[1][1:-1], path.stem, path.read_bytes())
@@ -276,12 +279,29 @@ def test_the_store_opens_read_only_in_another_process_and_counts_every_quad(two_
     assert int(next(iter(reader.query(COUNT)))["n"].value) == quads
 
 
-def test_the_store_holds_what_kg_nq_holds_in_oxigraph(two_articles):
-    """Oxigraph keeps a number by its value (xsd:nonNegativeInteger "7" is xsd:integer 7 in any store of it)."""
+def test_the_store_holds_kg_nq_and_kg_ttl_as_its_default_graph(two_articles):
+    """As Oxigraph holds them: a number by its value (xsd:nonNegativeInteger "7" is xsd:integer 7 in any store)."""
     out = two_articles[2]
     loaded = pyoxigraph.Store()
     loaded.load(path=str(out / "kg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-    assert set(open_store(out / "store")) == set(loaded)
+    loaded.load(path=str(out / "kg.ttl"), format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.DefaultGraph())
+    store = open_store(out / "store")
+    assert set(store) == set(loaded)
+    merged = {quad.triple for quad in oxigraph_quads(out / "kg.nq")}
+    assert len(list(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))) == len(merged)
+
+
+def test_a_store_that_cannot_be_written_is_one_error_naming_it(tmp_path: Path, monkeypatch):
+    def failing(path: str):
+        raise OSError("IO error: While appending to file: bulk.sst: File too large")
+
+    monkeypatch.setattr(pyoxigraph, "Store", failing)
+    out = tmp_path / "dist"
+    with pytest.raises(InputError) as raised:
+        written([text_of("a", (iri("person/a"), RDFS.label, Literal("A")))], text_of("metadata"), out)
+    assert str(raised.value) == (f"{out / 'store'}: --out: cannot write: IO error: While appending to file: bulk.sst: "
+                                 "File too large; the output folder is left as it was")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_store_is_not_among_the_files_listed(two_articles, built_two_articles):

@@ -3,7 +3,8 @@
 Input is each named graph as canonical N-Quads text (`GraphText`: sorted, unique lines), so no
 file needs the corpus in one graph: kg.nq is the graphs' lines merged (heapq.merge), kg.ttl the
 triples of that merge, each once, as Turtle; kg.trig and graphs/NAME.ttl are written graph by
-graph, kg.jsonld node by node, and store/ is an Oxigraph store bulk-loaded a batch at a time.
+graph, kg.jsonld node by node, and store/ is an Oxigraph store bulk-loaded meanwhile, in a thread
+of its own (its named graphs a batch at a time, its default graph from kg.ttl).
 Output is the same bytes for the same input (no blank nodes, sorted statements, no clock), except
 store/, whose files RocksDB writes with ids and times of its own.
 
@@ -46,7 +47,7 @@ from rdflib import Graph
 from kg.errors import InputError
 from kg.write.jsonld import jsonld, jsonld_context
 from kg.write.nquads import GraphText, graph_text, graph_triples, merged_lines, union_triples
-from kg.write.store import STORE, open_store, write_store
+from kg.write.store import STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
 __all__ = ["write_dataset", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
@@ -72,12 +73,16 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
     out = out.resolve()
     everything = [*graphs, metadata]
     _check_names(graphs)
-    staging = None
+    staging = loader = None
     try:
         _check_out(out, keep)
         recover(out)
         staging = _make_staging(out)
+        if store:  # loads in a thread of its own while the files are written
+            loader = StoreLoader(staging / STORE, everything, union=staging / "kg.ttl")
         _write(staging / "kg.ttl", _turtle_file(union_triples(merged_lines(everything, check=True))))
+        if loader is not None:
+            loader.union_written()
         (staging / "graphs").mkdir()
         for graph in graphs:
             _write(staging / "graphs" / f"{graph.name}.ttl", _turtle_file(graph_triples(graph)))
@@ -87,12 +92,14 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
         _write(staging / "kg.jsonld", jsonld(everything))
         _write(staging / "context.jsonld", _json(jsonld_context()))
         _write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
-        if store:
-            write_store(staging / STORE, everything)
+        if loader is not None:
+            loader.wait()
         _swap(staging, out)
     except OSError as error:
         raise _cannot_write(error, out, staging) from None
     finally:
+        if loader is not None:
+            loader.stop()  # after a failure, before its folder goes (at once after wait)
         if staging is not None:
             _remove(staging)  # the unfinished build, or after the swap the previous one
     return _files(out)
