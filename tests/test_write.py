@@ -291,6 +291,18 @@ def test_the_store_holds_kg_nq_and_kg_ttl_as_its_default_graph(two_articles):
     assert len(list(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))) == len(merged)
 
 
+@pytest.mark.parametrize("size", [64, 1000, 10**6])
+def test_the_store_reads_kg_ttl_in_pieces_of_whole_subjects(built_seed, monkeypatch, size: int):
+    from kg.write import store
+
+    monkeypatch.setattr(store, "_TURTLE_BATCH", size)  # smaller than the prefixes, than the text's subject
+    path = built_seed.out / "kg.ttl"
+    pieces = list(store._turtle_batches(path))
+    triples = [quad.triple for piece in pieces for quad in pyoxigraph.parse(piece, format=pyoxigraph.RdfFormat.TURTLE)]
+    assert len(pieces) > 1 or size == 10**6
+    assert sorted(triples, key=str) == sorted((quad.triple for quad in oxigraph_quads(path)), key=str)
+
+
 def test_a_store_that_cannot_be_written_is_one_error_naming_it(tmp_path: Path, monkeypatch):
     def failing(path: str):
         raise OSError("IO error: While appending to file: bulk.sst: File too large")
