@@ -63,12 +63,13 @@ class Namer:
         self.random = random.Random(seed)
         self.used: set[str] = set()
 
-    def word(self, avoid: str) -> str:
+    def word(self, avoid: set[str]) -> str:
+        """A new word holding none of the words in `avoid`, so that no quote or cue is found inside it."""
         while True:
             syllables = self.random.randint(2, 4)
             word = "".join(self.random.choice(_ONSETS) + self.random.choice(_VOWELS) for _ in range(syllables))
             word = word.capitalize()
-            if word not in self.used and not re.search(rf"\b{word}\b", avoid, re.IGNORECASE):
+            if word not in self.used and not any(part in word.lower() for part in avoid):
                 self.used.add(word)
                 return word
 
@@ -105,9 +106,10 @@ def article(number: int, namer: Namer) -> tuple[str, str, str]:
     record = yaml.safe_load(template.record.read_text(encoding="utf-8"))
     actors = {actor["id"]: actor for actor in record["actors"]}
     new_words: dict[str, str] = {}
+    avoid = {word.lower() for word in re.findall(r"\w{3,}", text)}
     for actor_id in template.renamed:
         for word in _words(actors[actor_id]):
-            new_words.setdefault(word, namer.word(text))
+            new_words.setdefault(word, namer.word(avoid))
     words = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(new_words, key=len, reverse=True))) + r")(?![\w-])")
     new_ids = {}
     for actor_id in template.renamed:
