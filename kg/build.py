@@ -19,7 +19,8 @@ from rdflib import Graph
 
 from kg.check import Finding
 from kg.describe import describe
-from kg.engine.article import ArticleJob, ArticleResult, Failure, as_graph, check_graph_text, prepare_article
+from kg.engine.article import (PLANS, ArticleJob, ArticleResult, Failure, as_graph, check_graph_text,
+                               prepare_article)
 from kg.engine.cache import Cache, code_digest
 from kg.engine.progress import Progress
 from kg.engine.runner import default_workers, run_jobs
@@ -28,6 +29,7 @@ from kg.errors import InputError, KgError, NotConformingError, StoreError
 from kg.iris import DEFAULT_BASE, check_base
 from kg.read import find_records
 from kg.resources import data_file, shipped_dir
+from kg.shacl import Unsupported, plan_for
 from kg.vocab import new_graph
 from kg.write import GraphText, graph_text, recover, write_dataset
 
@@ -94,6 +96,10 @@ def build(
     store = Cache(_cache_folder(cache, out), seeds, salt)
 
     results: list[ArticleResult | Failure | None] = [store.lookup(record) for record in records]
+    try:
+        PLANS[str(shapes_folder)] = store.plan(lambda: plan_for(shapes_folder))
+    except Unsupported:
+        pass  # every graph is checked by pyshacl
     todo = [index for index, result in enumerate(results) if result is None]
     counter = Progress(len(records), say, terminal=terminal)
     counter.skip(len(records) - len(todo))

@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.check import Finding, load_shapes, run_shapes
-from kg.shacl import Unsupported, plan_for, validate_nquads
+from kg.shacl import Plan, Unsupported, plan_for, validate_nquads
 from kg.errors import KgError
 from kg.ground import ground
 from kg.mapper import map_article
@@ -27,7 +27,7 @@ from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph
 from kg.write import GraphText, graph_text
 
 __all__ = ["ArticleJob", "ArticleResult", "Failure", "SharedField", "run_article", "prepare_article",
-           "check_graph_text", "as_graph"]
+           "check_graph_text", "as_graph", "PLANS"]
 
 
 @dataclass(frozen=True)
@@ -146,10 +146,14 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
     )
 
 
+# Plans compiled before the workers start, which inherit them (kg.build puts them here).
+PLANS: dict[str, Plan] = {}
+
+
 def check_graph_text(text: GraphText, shapes: str) -> list[Finding]:
     """The shapes' findings on one graph: kg.shacl's, or pyshacl's where kg.shacl cannot check the shapes."""
     try:
-        return validate_nquads(text.nquads, plan_for(Path(shapes)))
+        return validate_nquads(text.nquads, PLANS.get(shapes) or plan_for(Path(shapes)))
     except Unsupported:
         return _reference(text, shapes)
 

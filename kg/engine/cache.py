@@ -13,10 +13,12 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import kg
 from kg.engine.article import ArticleResult
+from kg.shacl.plan import Plan, plan_data, plan_from_data
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
@@ -83,11 +85,28 @@ class Cache:
         except OSError:
             pass
 
+    def plan(self, compile_plan: Callable[[], Plan]) -> Plan:
+        """The shapes' compiled plan, kept beside the results: compiling it reads every SPARQL
+        constraint with rdflib's parser, which costs more than building a small article."""
+        if self.folder is None:
+            return compile_plan()
+        path = self.folder / f"plan-{self.salt[:32]}.json"
+        try:
+            return plan_from_data(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            plan = compile_plan()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_whole(path, json.dumps(plan_data(plan)).encode("utf-8"))
+        except OSError:
+            pass
+        return plan
+
     def prune(self, records: list[Path]) -> None:
         """Remove the entries of records that are no longer in the seeds folder."""
         if self.folder is None or not self.folder.is_dir():
             return
-        kept = {self._entry(record).name for record in records}
+        kept = {self._entry(record).name for record in records} | {f"plan-{self.salt[:32]}"}
         for path in self.folder.iterdir():
             if path.stem not in kept:
                 if path.is_dir():

@@ -12,9 +12,10 @@ A path is ("predicate", iri), ("inverse", iri), ("alternative", (path, ...)) or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-__all__ = ["Unsupported", "Term", "PathSpec", "Constraint", "SparqlConstraint", "Shape", "Plan"]
+__all__ = ["Unsupported", "Term", "PathSpec", "Constraint", "SparqlConstraint", "Shape", "Plan", "plan_data",
+           "plan_from_data"]
 
 Term = tuple[str, ...]
 PathSpec = tuple
@@ -93,3 +94,27 @@ class Plan:
 
     shapes: tuple[Shape, ...]
     digest: str
+
+
+def plan_data(plan: Plan) -> dict:
+    """The plan as JSON-ready data, for a cache that keeps it between builds."""
+    return asdict(plan)
+
+
+def plan_from_data(data: dict) -> Plan:
+    """A plan again from `plan_data`'s output; lists come back as the tuples they were."""
+    def shape(item: dict) -> Shape:
+        item = {key: _tuples(value) for key, value in item.items()}
+        return Shape(**{**item,
+                        "constraints": tuple(Constraint(**dict(c)) for c in item["constraints"]),
+                        "sparql": tuple(SparqlConstraint(**dict(q)) for q in item["sparql"])})
+
+    return Plan(tuple(shape(item) for item in data["shapes"]), data["digest"])
+
+
+def _tuples(value):
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    return value
