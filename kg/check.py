@@ -8,8 +8,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from pyparsing import ParseBaseException  # rdflib's SPARQL parser raises it
-from pyshacl import validate
-from pyshacl.errors import ReportableRuntimeError, ValidationFailure
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
@@ -110,6 +108,10 @@ def check_graph(data: Graph, shapes: Graph) -> list[Finding]:
 
 def run_shapes(data: Graph, shapes: Graph, shapes_source: Path | str = "shapes") -> tuple[list[Finding], Graph]:
     """Validate `data` with SHACL Core and SHACL-SPARQL only; the findings, sorted, and the report graph."""
+    # Imported here: kg build checks with kg.shacl and needs pyshacl only where kg.shacl cannot.
+    from pyshacl import validate
+    from pyshacl.errors import ReportableRuntimeError, ValidationFailure
+
     # pyshacl logs each error it raises to stderr; kg reports it once, as one `Error: ...` line.
     logging.getLogger("pyshacl-validate").addFilter(_silence)
     try:

@@ -131,8 +131,10 @@ def build(seeds: Path, out: Path, base: str | None, workers: int | None, schedul
     )
     folder = result.out.resolve()
     top = [p.name for p in result.files if p.parent == folder]
-    nested = sorted({p.relative_to(folder).parts[0] + "/" for p in result.files if p.parent != folder})
-    click.echo(f"Wrote {out}/: " + ", ".join(top + nested))
+    nested = {p.relative_to(folder).parts[0] + "/" for p in result.files if p.parent != folder}
+    if (folder / "store").is_dir():
+        nested.add("store/")
+    click.echo(f"Wrote {out}/: " + ", ".join(top + sorted(nested)))
 
 
 def _progress_line(terminal: bool):
