@@ -1,9 +1,10 @@
 """The write stage from canonical N-Quads: every file is kg.nq's quads, in a fixed order, in any hash seed.
 
-kg.nq is the graphs' sorted lines merged; kg.ttl their triples, each once; kg.trig and kg.jsonld
-the graphs in the order given, then the metadata graph; graphs/NAME.ttl and void.ttl one graph
-each; store/ an Oxigraph store holding kg.nq's quads and, as its default graph, kg.ttl's triples,
-opened read-only from another process.
+Every file is the graphs in the order given, then the metadata graph: kg.nq their sorted lines one
+graph after another; kg.ttl their statements, a triple once per graph that holds it; kg.trig and
+kg.jsonld graph by graph; graphs/NAME.ttl and void.ttl one graph each; store/ an Oxigraph store
+holding kg.nq's quads and, as its default graph, their triples, opened read-only from another
+process, and updated from the previous build's store to the same quads as one loaded whole.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,10 +99,9 @@ def test_graph_text_refuses_a_blank_node():
         graph_text(graph, "a")
 
 
-def test_kg_nq_is_the_lines_of_every_graph_merged_in_order(two_articles):
+def test_kg_nq_is_the_sorted_lines_of_each_graph_one_graph_after_another(two_articles):
     graphs, metadata, out = two_articles
-    lines = [line for graph in [*graphs, metadata] for line in graph.nquads.splitlines(keepends=True)]
-    assert (out / "kg.nq").read_bytes() == b"".join(sorted(lines))
+    assert (out / "kg.nq").read_bytes() == b"".join(graph.nquads for graph in [*graphs, metadata])
 
 
 def test_a_graph_whose_lines_are_not_sorted_is_refused_and_nothing_written(tmp_path: Path):
@@ -127,11 +128,11 @@ def test_rdflib_reads_each_dataset_file_to_the_quads_of_kg_nq(two_articles, name
     assert rdflib_quads(out / name) == rdflib_quads(out / "kg.nq")
 
 
-def test_kg_ttl_holds_each_triple_of_kg_nq_once(two_articles):
+def test_kg_ttl_holds_each_triple_of_kg_nq_once_per_graph_that_holds_it(two_articles):
     out = two_articles[2]
     triples = [quad.triple for quad in oxigraph_quads(out / "kg.ttl")]
     wanted = {quad.triple for quad in oxigraph_quads(out / "kg.nq")}
-    assert len(triples) == len(wanted) < len(oxigraph_quads(out / "kg.nq")), "a shared actor's triples once"
+    assert len(triples) == len(oxigraph_quads(out / "kg.nq")) > len(wanted), "a shared actor's triples per graph"
     assert set(triples) == wanted
     assert set(rdflib.Graph().parse(out / "kg.ttl", format="turtle")) == {q[:3] for q in rdflib_quads(out / "kg.nq")}
 
@@ -145,13 +146,15 @@ def test_each_graph_file_and_void_ttl_is_its_graph(two_articles):
             (s, p, o) for s, p, o, _ in rdflib.Dataset().parse(data=graph.nquads, format="nquads").quads()}
 
 
-def test_turtle_has_kg_prefixes_and_each_subject_once(two_articles):
-    out = two_articles[2]
+def test_turtle_has_kg_prefixes_and_each_subject_once_per_graph(two_articles):
+    graphs, metadata, out = two_articles
     text = (out / "kg.ttl").read_text(encoding="utf-8")
     assert "@prefix schema: <https://schema.org/> .\n" in text
     assert "\n    gaf:denotedBy <" in text
     starts = [block.split(" ", 1)[0] for block in text.split("\n\n")[1:] if block]
-    subjects = {str(quad.subject) for quad in oxigraph_quads(out / "kg.nq")}
+    subjects = [str(subject) for graph in [*graphs, metadata]
+                for subject in {quad.subject for quad in pyoxigraph.parse(graph.nquads, format=pyoxigraph.RdfFormat.N_QUADS)}]
+    assert len(starts) == len(subjects) > len(set(subjects)), "a shared actor once in each of its graphs"
     assert sorted(starts) == sorted(subjects)
 
 
@@ -199,7 +202,9 @@ def test_graphs_are_written_in_the_order_given_then_the_metadata(tmp_path: Path)
     assert blocks == [f"<{BASE}graph/b>", f"<{BASE}graph/a>", f"<{BASE}graph/metadata>"]
     document = json.loads((out / "kg.jsonld").read_text(encoding="utf-8"))
     assert [graph["id"] for graph in document["@graph"]] == [BASE + "graph/b", BASE + "graph/a", BASE + "graph/metadata"]
-    assert (out / "kg.ttl").read_text(encoding="utf-8").count('rdfs:label "A"') == 1
+    assert (out / "kg.ttl").read_text(encoding="utf-8").count('rdfs:label "A"') == 3  # once per graph
+    nquads = [line.rsplit(" ", 2)[1] for line in (out / "kg.nq").read_text(encoding="utf-8").splitlines()]
+    assert nquads == [f"<{BASE}graph/b>", f"<{BASE}graph/a>", f"<{BASE}graph/metadata>"]
 
 
 WRITE_FROM_FILES = """
@@ -229,7 +234,7 @@ def test_the_same_texts_give_the_same_bytes_in_any_hash_seed(two_articles, tmp_p
         digests.append({path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
                         for path in sorted(out.rglob("*")) if path.is_file() and "store" not in path.parts})
     assert digests[0] == digests[1] == digests[2]
-    assert len(digests[0]) == 10  # 7 files, 2 graph files, the marker
+    assert len(digests[0]) == 11  # 7 files, 2 graph files, the marker, the store's list of graphs
 
 
 # Any character in a literal
@@ -257,7 +262,7 @@ def test_every_file_reads_back_to_kg_nq_whatever_a_literal_holds(text: str, lang
             assert set(oxigraph_quads(out / name)) == expected, name
             assert rdflib_quads(out / name) == rdflib_quads(out / "kg.nq"), name
         triples = [quad.triple for quad in oxigraph_quads(out / "kg.ttl")]
-        assert len(triples) == 6 and set(triples) == {quad.triple for quad in expected}  # the label once
+        assert len(triples) == 7 and set(triples) == {quad.triple for quad in expected}  # the label in each graph
         merged = rdflib.Graph().parse(out / "kg.ttl", format="turtle")
         assert set(merged) == {quad[:3] for quad in rdflib_quads(out / "kg.nq")}
         assert {q.triple for q in oxigraph_quads(out / "void.ttl")} == {q.triple for q in expected
@@ -292,15 +297,83 @@ def test_the_store_holds_kg_nq_and_kg_ttl_as_its_default_graph(two_articles):
 
 
 @pytest.mark.parametrize("size", [64, 1000, 10**6])
-def test_the_store_reads_kg_ttl_in_pieces_of_whole_subjects(built_seed, monkeypatch, size: int):
+def test_the_store_loads_in_batches_of_whole_graphs(two_articles, tmp_path: Path, monkeypatch, size: int):
     from kg.write import store
 
-    monkeypatch.setattr(store, "_TURTLE_BATCH", size)  # smaller than the prefixes, than the text's subject
-    path = built_seed.out / "kg.ttl"
-    pieces = list(store._turtle_batches(path))
-    triples = [quad.triple for piece in pieces for quad in pyoxigraph.parse(piece, format=pyoxigraph.RdfFormat.TURTLE)]
-    assert len(pieces) > 1 or size == 10**6
-    assert sorted(triples, key=str) == sorted((quad.triple for quad in oxigraph_quads(path)), key=str)
+    monkeypatch.setattr(store, "_TURTLE_BATCH", size)  # smaller than the prefixes, than a graph's statements
+    monkeypatch.setattr(store, "_QUADS_BATCH", size)
+    graphs, metadata, built = two_articles
+    assert store_contents(written(graphs, metadata, tmp_path / "dist") / "store") == store_contents(built / "store")
+
+
+def store_contents(folder: Path) -> tuple[set, set, set]:
+    """The named graphs of a store, its quads in them, and its default graph's triples."""
+    store = open_store(folder)
+    default = {quad.triple for quad in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())}
+    named = {quad for quad in store if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph)}
+    return set(store.named_graphs()), named, default
+
+
+def person(name: str, *triples) -> tuple:
+    """An actor's triples: its type and label, then `triples` as (predicate, object) pairs."""
+    subject = iri(f"person/{name}")
+    return ((subject, RDF.type, SEM.Actor), (subject, RDFS.label, Literal(name.title())),
+            *((subject, predicate, obj) for predicate, obj in triples))
+
+
+def corpus(**articles) -> list[GraphText]:
+    return [text_of(name, *triples) for name, triples in sorted(articles.items())]
+
+
+ARTICLES = {name: (*person(name, (NIF.beginIndex, Literal(number))), *person("shared"),
+                   *(person("pair") if name in "gh" else ()))
+            for number, name in enumerate("abcdefgh")}
+
+
+@pytest.mark.parametrize(("change", "articles"), [
+    ("one article changed", {**ARTICLES, "c": person("c", (SCHEMA.description, Literal("new", lang="en")))}),
+    ("one removed", {name: triples for name, triples in ARTICLES.items() if name != "d"}),
+    ("one added", {**ARTICLES, "i": person("i") + person("shared")}),
+    ("a shared triple left one article, still in others", {**ARTICLES, "b": person("b")}),
+    ("a shared actor left both its articles", {**ARTICLES, "g": person("g"), "h": person("h")}),
+    ("nothing changed", ARTICLES),
+])
+def test_the_updated_store_holds_what_a_store_loaded_whole_holds(tmp_path: Path, monkeypatch, change, articles):
+    from kg.write import store
+
+    metadata = text_of("metadata", (iri("dataset"), RDFS.label, Literal("kg")))
+    out = written(corpus(**ARTICLES), metadata, tmp_path / "dist")
+    whole = written(corpus(**articles), metadata, tmp_path / "whole")
+    with monkeypatch.context() as patched:
+        patched.setattr(store.StoreLoader, "_load", lambda *args: pytest.fail("loaded whole, not updated"))
+        written(corpus(**articles), metadata, out)
+    assert store_contents(out / "store") == store_contents(whole / "store"), change
+    assert json.loads((out / ".kg-graphs.json").read_text()) == json.loads((whole / ".kg-graphs.json").read_text())
+
+
+def test_the_store_is_loaded_whole_when_many_graphs_changed_or_its_list_is_missing(tmp_path: Path, monkeypatch):
+    from kg.write import store
+
+    metadata = text_of("metadata")
+    out = written(corpus(**ARTICLES), metadata, tmp_path / "dist")
+    changed = {**ARTICLES, "a": person("a"), "b": person("b"), "c": person("c")}
+    whole = written(corpus(**changed), metadata, tmp_path / "whole")
+    monkeypatch.setattr(store.StoreLoader, "_update", lambda *args: pytest.fail("updated, not loaded whole"))
+    written(corpus(**changed), metadata, out)
+    assert store_contents(out / "store") == store_contents(whole / "store")
+    (out / ".kg-graphs.json").unlink()
+    written(corpus(**ARTICLES), metadata, out)
+    assert store_contents(out / "store") != store_contents(whole / "store")
+
+
+def test_the_update_changes_no_file_of_the_previous_store(tmp_path: Path):
+    metadata = text_of("metadata")
+    out = written(corpus(**ARTICLES), metadata, tmp_path / "dist")
+    before = store_contents(out / "store")
+    linked = tmp_path / "linked"  # the previous store's files themselves, not copies
+    shutil.copytree(out / "store", linked, copy_function=os.link)
+    written(corpus(**{**ARTICLES, "a": person("a")}), metadata, out)
+    assert store_contents(linked) == before != store_contents(out / "store")
 
 
 def test_a_store_that_cannot_be_written_is_one_error_naming_it(tmp_path: Path, monkeypatch):
@@ -327,7 +400,7 @@ def test_no_store_when_not_asked(tmp_path: Path):
     assert not (out / "store").exists()
 
 
-@pytest.mark.parametrize("name", ["kg.write.nquads", "kg.write.turtle", "kg.write.jsonld", "kg.write.store"])
+@pytest.mark.parametrize("name", ["kg.write", "kg.write.nquads", "kg.write.turtle", "kg.write.jsonld", "kg.write.store"])
 def test_docstring_examples_of_the_write_modules_run(name):
     failed, _ = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert failed == 0

@@ -2,7 +2,9 @@
 
 `run_article` is a plain function of its job, so it runs the same in this process, in a worker
 process or on a Dask worker. Its result is plain data (strings, tuples, bytes) that is written to
-the cache as JSON and N-Quads, never pickled from disk. A record's error comes back as a `Failure`
+the cache as JSON, N-Quads and the graph's fragments of the files (Turtle statements, JSON-LD
+nodes), never pickled from disk. The fragments are made here, so that the workers make them in
+parallel and a rebuild only puts them together. A record's error comes back as a `Failure`
 rather than an exception, so that the build can report the first one in name order whatever order
 the workers finish in.
 """
@@ -24,7 +26,7 @@ from kg.mapper import map_article
 from kg.read import Article, read_article
 from kg.resolve import resolve_times
 from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph
-from kg.write import GraphText, graph_text
+from kg.write import GraphText, graph_text, with_fragments
 
 __all__ = ["ArticleJob", "ArticleResult", "Failure", "SharedField", "run_article", "prepare_article",
            "check_graph_text", "as_graph", "PLANS"]
@@ -76,17 +78,19 @@ class ArticleResult:
         return [finding for finding in self.findings if finding.severity == "Violation"]
 
     def to_json(self) -> dict:
-        """Everything but the graph's N-Quads, which the cache keeps in a file of their own."""
+        """Everything but the graph's N-Quads and fragments, which the cache keeps in files of their own."""
         data = asdict(self)
         data["graph"] = {"iri": self.graph.iri, "name": self.graph.name}
         return data
 
     @classmethod
-    def from_json(cls, data: dict, nquads: bytes) -> ArticleResult:
+    def from_json(cls, data: dict, nquads: bytes, turtle: bytes | None = None, jsonld: bytes | None = None
+                  ) -> ArticleResult:
         return cls(
             **{
                 **data,
-                "graph": GraphText(iri=data["graph"]["iri"], name=data["graph"]["name"], nquads=nquads),
+                "graph": GraphText(iri=data["graph"]["iri"], name=data["graph"]["name"], nquads=nquads,
+                                   turtle=turtle, jsonld=jsonld),
                 "findings": tuple(Finding(**finding) for finding in data["findings"]),
                 "shared": tuple(SharedField(**shared) for shared in data["shared"]),
                 **{name: tuple(data[name]) for name in ("actors", "events", "statements", "subjects", "predicates",
@@ -121,6 +125,7 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
         graph = map_article(article, job.base)
         text = graph_text(graph, article.id)
         findings = check_graph_text(text, job.shapes)
+        text = with_fragments(text)
     except KgError as error:
         return Failure(job.record, type(error).__name__, str(error), error.exit_code, getattr(error, "report", ""))
     record_bytes, text_bytes = article.record_path.read_bytes(), article.text_path.read_bytes()

@@ -2,7 +2,8 @@
 
 An entry belongs to one record and is valid while every file the article's work read (the record
 and its text) has the digest it had, and kg's code, the shapes and the base IRI are the ones that
-made it (the salt). Entries are JSON and N-Quads, written whole (temporary file, then rename), and
+made it (the salt). Entries are JSON, the graph's N-Quads (.nq) and its fragments of the files
+(.ttl: Turtle statements, .jsonld: JSON-LD nodes), written whole (temporary file, then rename), and
 read back as data: a damaged or foreign entry is a miss, never code that runs.
 """
 
@@ -19,10 +20,12 @@ from pathlib import Path
 import kg
 from kg.engine.article import ArticleResult
 from kg.shacl.plan import Plan, plan_data, plan_from_data
+from kg.write import with_fragments
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
-_FORMAT = 1  # bumped when an entry's layout changes
+_FORMAT = 2  # bumped when an entry's layout changes
+_GRAPH_FILES = (".nq", ".ttl", ".jsonld")  # the graph's N-Quads, Turtle statements and JSON-LD nodes
 
 
 def file_digest(path: Path) -> str | None:
@@ -68,7 +71,8 @@ class Cache:
             for path, digest in data["result"]["inputs"].items():
                 if file_digest(Path(path)) != digest:
                     return None
-            return ArticleResult.from_json(data["result"], entry.with_suffix(".nq").read_bytes())
+            return ArticleResult.from_json(data["result"], *(entry.with_suffix(suffix).read_bytes()
+                                                             for suffix in _GRAPH_FILES))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -77,10 +81,12 @@ class Cache:
         if self.folder is None:
             return
         entry = self._entry(record)
+        graph = with_fragments(result.graph)
         data = {"salt": self.salt, "record": str(record), "result": result.to_json()}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_whole(entry.with_suffix(".nq"), result.graph.nquads)
+            for suffix, content in zip(_GRAPH_FILES, (graph.nquads, graph.turtle, graph.jsonld)):
+                _write_whole(entry.with_suffix(suffix), content)
             _write_whole(entry.with_suffix(".json"), json.dumps(data, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass

@@ -1,10 +1,15 @@
 """Write stage: the dataset as Turtle, TriG, N-Quads, JSON-LD and a query-ready store, moved into place all at once.
 
-Input is each named graph as canonical N-Quads text (`GraphText`: sorted, unique lines), so no
-file needs the corpus in one graph: kg.nq is the graphs' lines merged (heapq.merge), kg.ttl the
-triples of that merge, each once, as Turtle; kg.trig and graphs/NAME.ttl are written graph by
-graph, kg.jsonld node by node, and store/ is an Oxigraph store bulk-loaded meanwhile, in a thread
-of its own (its named graphs a batch at a time, its default graph from kg.ttl).
+Input is each named graph as canonical N-Quads text (`GraphText`: sorted, unique lines) with its
+fragments of the files, its Turtle statements and its JSON-LD nodes, which the article's work
+makes once, in parallel, and the cache keeps. So every file is the graphs' pieces put one after
+another, in the order given (articles in name order, then the metadata), and no file needs the
+corpus in one graph: kg.nq is each graph's sorted lines in turn (sorted within a graph, not
+across graphs); kg.ttl each graph's statements in turn, so a triple that several graphs hold (a
+shared actor's label) is written once per graph, which a Turtle reader takes as one triple;
+kg.trig, graphs/NAME.ttl and kg.jsonld the same statements and nodes graph by graph. store/ is an
+Oxigraph store written meanwhile, in a thread of its own: from the previous build's store, when
+only a few graphs changed, else loaded whole (see kg.write.store).
 Output is the same bytes for the same input (no blank nodes, sorted statements, no clock), except
 store/, whose files RocksDB writes with ids and times of its own.
 
@@ -31,6 +36,7 @@ InputError naming the file and the reason; the output folder is left as it was.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import errno
 import functools
 import json
@@ -45,13 +51,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.write.jsonld import jsonld, jsonld_context
-from kg.write.nquads import GraphText, graph_text, graph_triples, merged_lines, union_triples
-from kg.write.store import STORE, StoreLoader, open_store
+from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
+from kg.write.nquads import GraphText, graph_text, graph_triples
+from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
 __all__ = ["write_dataset", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
-           "open_store", "OUTPUT_FILES", "STORE", "MARKER"]
+           "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "MARKER"]
 
 OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
 
@@ -65,30 +71,31 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
                   keep: Iterable[Path] = (), store: bool = True) -> list[Path]:
     """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
-    `graphs` are the article graphs in the order kg.trig and kg.jsonld give them (name order),
-    `metadata` the dataset's description (void.ttl, and the last graph of kg.trig and kg.jsonld).
-    Returns the files written, store/ aside (see `STORE`). `out` must be new, empty or written by
-    kg, and must not be (or be above) a folder in `keep`, such as the seeds.
+    `graphs` are the article graphs in the order every file gives them (name order), `metadata` the
+    dataset's description (void.ttl, and the last graph of each file). A graph's fragments are made
+    here unless it carries them (`with_fragments`). Returns the files written, store/ and its list of
+    graphs aside (see `STORE`, `GRAPHS`). `out` must be new, empty or written by kg, and must not be (or be above) a folder in
+    `keep`, such as the seeds.
     """
     out = out.resolve()
-    everything = [*graphs, metadata]
     _check_names(graphs)
+    everything = [with_fragments(graph) for graph in [*graphs, metadata]]
+    graphs, metadata = everything[:-1], everything[-1]
     staging = loader = None
     try:
         _check_out(out, keep)
         recover(out)
         staging = _make_staging(out)
         if store:  # loads in a thread of its own while the files are written
-            loader = StoreLoader(staging / STORE, everything, union=staging / "kg.ttl")
-        _write(staging / "kg.ttl", _turtle_file(union_triples(merged_lines(everything, check=True))))
-        if loader is not None:
-            loader.union_written()
+            loader = StoreLoader(staging / STORE, everything, previous=out)
+        header = PREFIX_LINES + b"\n"
+        _write(staging / "kg.ttl", [header, *(graph.turtle for graph in everything)])
         (staging / "graphs").mkdir()
         for graph in graphs:
-            _write(staging / "graphs" / f"{graph.name}.ttl", _turtle_file(graph_triples(graph)))
-        _write(staging / "void.ttl", _turtle_file(graph_triples(metadata)))
-        _write(staging / "kg.trig", _trig(staging, graphs, metadata))
-        _write(staging / "kg.nq", merged_lines(everything))
+            _write(staging / "graphs" / f"{graph.name}.ttl", (header, graph.turtle))
+        _write(staging / "void.ttl", (header, metadata.turtle))
+        _write(staging / "kg.trig", [header, *(trig_block(graph.iri, graph.turtle) for graph in everything)])
+        _write(staging / "kg.nq", [graph.nquads for graph in everything])
         _write(staging / "kg.jsonld", jsonld(everything))
         _write(staging / "context.jsonld", _json(jsonld_context()))
         _write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
@@ -103,6 +110,19 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
         if staging is not None:
             _remove(staging)  # the unfinished build, or after the swap the previous one
     return _files(out)
+
+
+def with_fragments(graph: GraphText) -> GraphText:
+    """`graph` with its Turtle statements and JSON-LD nodes, made from its lines (checked) unless it has them.
+
+    >>> line = b'<https://kg.example.org/person/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" <https://g> .\\n'
+    >>> print(with_fragments(GraphText("https://g", "a", line)).turtle.decode(), end="")
+    <https://kg.example.org/person/a> rdfs:label "A" .
+    <BLANKLINE>
+    """
+    if graph.turtle is not None and graph.jsonld is not None:
+        return graph
+    return dataclasses.replace(graph, turtle=b"".join(turtle(graph_triples(graph))), jsonld=jsonld_fragment(graph))
 
 
 def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Graph, out: Path, *,
@@ -126,27 +146,13 @@ def _check_names(graphs: Sequence[GraphText]) -> None:
         seen.add(graph.name)
 
 
-def _turtle_file(triples) -> Iterable[bytes]:
-    yield PREFIX_LINES + b"\n"
-    yield from turtle(triples)
-
-
-def _trig(staging: Path, graphs: Sequence[GraphText], metadata: GraphText) -> Iterable[bytes]:
-    """TriG: the graphs in the order given, each the statements of its Turtle file, written just before."""
-    yield PREFIX_LINES + b"\n"
-    header = len(PREFIX_LINES) + 1
-    for graph in graphs:
-        yield trig_block(graph.iri, (staging / "graphs" / f"{graph.name}.ttl").read_bytes()[header:])
-    yield trig_block(metadata.iri, (staging / "void.ttl").read_bytes()[header:])
-
-
 def _json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def _files(out: Path) -> list[Path]:
     """The files written, without the marker and the store's own files."""
-    files = [path for path in out.iterdir() if path.is_file() and path.name != MARKER]
+    files = [path for path in out.iterdir() if path.is_file() and path.name not in (MARKER, GRAPHS)]
     files += [path for path in (out / "graphs").iterdir() if path.is_file()]
     return sorted(files)
 
@@ -157,9 +163,8 @@ def _write(path: Path, content: str | bytes | Iterable[bytes]) -> None:
         content = content.encode("utf-8")
     chunks = [content] if isinstance(content, bytes) else content
     try:
-        with path.open("wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
+        with path.open("wb") as file:  # a chunk larger than the buffer goes to the system as it is
+            file.writelines(chunks)
     except OSError as error:
         error.filename = error.filename or str(path)  # a failed write() names no file
         raise
@@ -245,7 +250,7 @@ def _holds_only_outputs(folder: Path) -> bool:
         elif entry.name == STORE and entry.is_dir() and not entry.is_symlink():
             if not all(p.is_file() and not p.is_symlink() for p in entry.iterdir()):
                 return False
-        elif entry.name not in (*OUTPUT_FILES, MARKER) or not entry.is_file():
+        elif entry.name not in (*OUTPUT_FILES, MARKER, GRAPHS) or not entry.is_file():
             return False
     return True
 

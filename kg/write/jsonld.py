@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from kg.vocab import PREFIXES, RDF, XSD
 from kg.write.nquads import GraphText
 
-__all__ = ["jsonld_context", "jsonld"]
+__all__ = ["jsonld_context", "jsonld", "jsonld_fragment"]
 
 # Short JSON-LD keys for the terms people meet most; everything else is a compact IRI.
 _TERMS = {
@@ -68,19 +68,33 @@ _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def jsonld(graphs: Sequence[GraphText]) -> Iterator[bytes]:
-    """The JSON-LD document of `graphs`, in their order, as chunks of UTF-8."""
+    """The JSON-LD document of `graphs`, in their order, as chunks of UTF-8: each graph's fragment
+    (`jsonld_fragment`, or the one it carries) in its object."""
     context = json.dumps(jsonld_context()["@context"], indent=2, ensure_ascii=False, sort_keys=True)
     yield ('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [').encode("utf-8")
-    keys = _Keys()
+    iris = _Compact()
     for number, graph in enumerate(graphs):
-        opening = f'{"," if number else ""}\n    {{\n      "id": {_encode(keys.iris[graph.iri])},\n      "@graph": ['
+        opening = f'{"," if number else ""}\n    {{\n      "id": {_encode(iris[graph.iri])},\n      "@graph": ['
         yield opening.encode("utf-8")
-        separator = "\n        "
-        for node in _nodes(graph, keys):
-            yield (separator + _encode(node)).encode("utf-8")
-            separator = ",\n        "
+        fragment = jsonld_fragment(graph) if graph.jsonld is None else graph.jsonld
+        if fragment:
+            yield _NODE_SEPARATOR[1:] + fragment
         yield b"\n      ]\n    }"
     yield b"\n  ]\n}\n"
+
+
+_NODE_SEPARATOR = b",\n        "
+
+
+def jsonld_fragment(graph: GraphText) -> bytes:
+    """The nodes of one graph as kg.jsonld holds them in its `@graph`: one JSON object a line, between commas.
+
+    >>> from kg.write.nquads import GraphText
+    >>> line = b'<https://kg.example.org/person/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" <https://g> .\\n'
+    >>> print(jsonld_fragment(GraphText("https://g", "g", line)).decode())
+    {"id": "https://kg.example.org/person/a", "label": "A"}
+    """
+    return _NODE_SEPARATOR.join(_encode(node).encode("utf-8") for node in _nodes(graph, _Keys()))
 
 
 def _nodes(graph: GraphText, keys: _Keys) -> Iterator[dict]:

@@ -2,24 +2,21 @@
 
 A graph's canonical text is its quads in N-Quads, one a line, in kg's escaping (as rdflib writes a
 literal, then every character that some reader takes for a line break as a \\uXXXX escape), sorted
-as bytes, with no line twice. Sorted bytes are sorted code points, so the lines of many graphs
-merge (heapq.merge) into the sorted lines of them all; and since a quad's line is its triple's text
-then its graph's, the merged lines bring a triple's copies in several graphs together, and a
-subject's triples in a run.
+as bytes, with no line twice. Since a quad's line is its triple's text then its graph's, a
+subject's triples come in a run, which the Turtle and JSON-LD writers group as they stream by.
 """
 
 from __future__ import annotations
 
-import heapq
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["GraphText", "graph_text", "split_quad", "checked_lines", "merged_lines", "union_triples"]
+__all__ = ["GraphText", "graph_text", "split_quad", "checked_lines", "graph_triples"]
 
 
 @dataclass(frozen=True)
@@ -28,12 +25,17 @@ class GraphText:
 
     `iri` is the graph's IRI, `name` its file's name in graphs/ (NAME.ttl), `nquads` every quad of
     the graph: one a line, each ending in ` <iri> .` and a newline, sorted as bytes, none twice,
-    no blank nodes.
+    no blank nodes. `turtle` and `jsonld` are the graph's fragments of the files, made once from
+    `nquads` by `kg.write.with_fragments` (in the article's own work, and kept in the cache): its
+    Turtle statements, as graphs/NAME.ttl holds them after the prefixes, and its nodes, one JSON
+    object a line, as kg.jsonld holds them. None until made.
     """
 
     iri: str
     name: str
     nquads: bytes = field(repr=False)
+    turtle: bytes | None = field(default=None, repr=False, compare=False)
+    jsonld: bytes | None = field(default=None, repr=False, compare=False)
 
     def lines(self) -> Iterator[bytes]:
         """The quads' lines, each with its newline, read lazily."""
@@ -129,24 +131,8 @@ def checked_lines(graph: GraphText) -> Iterator[bytes]:
         yield line
 
 
-def merged_lines(graphs: Sequence[GraphText], *, check: bool = False) -> Iterator[bytes]:
-    """The lines of all `graphs` in one sorted run (a k-way merge), each graph's lines checked if asked."""
-    return heapq.merge(*(checked_lines(graph) if check else graph.lines() for graph in graphs))
-
-
-def union_triples(lines: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, bytes]]:
-    """The triples of sorted quad lines, each once however many graphs hold it, in sorted order."""
-    previous = None
-    for line in lines:
-        subject, predicate, obj, _ = split_quad(line)
-        triple = (subject, predicate, obj)
-        if triple != previous:
-            previous = triple
-            yield triple
-
-
 def graph_triples(graph: GraphText) -> Iterator[tuple[bytes, bytes, bytes]]:
-    """The triples of one graph, in its lines' order."""
-    for line in graph.lines():
+    """The triples of one graph, in its lines' order, raising ValueError at a line out of the canonical form."""
+    for line in checked_lines(graph):
         subject, predicate, obj, _ = split_quad(line)
         yield subject, predicate, obj
