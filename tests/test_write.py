@@ -325,13 +325,18 @@ def corpus(**articles) -> list[GraphText]:
     return [text_of(name, *triples) for name, triples in sorted(articles.items())]
 
 
-ARTICLES = {name: (*person(name, (NIF.beginIndex, Literal(number))), *person("shared"),
+def index(number: int) -> tuple:
+    """A number the store keeps by its value: it gives `"2"^^xsd:nonNegativeInteger` back as 2."""
+    return NIF.beginIndex, Literal(str(number), datatype=vocab.XSD.nonNegativeInteger)
+
+
+ARTICLES = {name: (*person(name, index(number)), *person("shared"),
                    *(person("pair") if name in "gh" else ()))
             for number, name in enumerate("abcdefgh")}
 
 
 @pytest.mark.parametrize(("change", "articles"), [
-    ("one article changed", {**ARTICLES, "c": person("c", (SCHEMA.description, Literal("new", lang="en")))}),
+    ("one article changed", {**ARTICLES, "c": person("c", index(2), (SCHEMA.description, Literal("new", lang="en")))}),
     ("one removed", {name: triples for name, triples in ARTICLES.items() if name != "d"}),
     ("one added", {**ARTICLES, "i": person("i") + person("shared")}),
     ("a shared triple left one article, still in others", {**ARTICLES, "b": person("b")}),

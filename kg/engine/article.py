@@ -2,9 +2,9 @@
 
 `run_article` is a plain function of its job, so it runs the same in this process, in a worker
 process or on a Dask worker. Its result is plain data (strings, tuples, bytes) that is written to
-the cache as JSON, N-Quads and the graph's fragments of the files (Turtle statements, JSON-LD
-nodes), never pickled from disk. The fragments are made here, so that the workers make them in
-parallel and a rebuild only puts them together. A record's error comes back as a `Failure`
+the cache as JSON, N-Quads and the graph's fragments of the files (Turtle statements, TriG
+block, JSON-LD nodes), never pickled from disk. The fragments are made here, so that the workers
+make them in parallel and a rebuild only puts them together. A record's error comes back as a `Failure`
 rather than an exception, so that the build can report the first one in name order whatever order
 the workers finish in.
 """
@@ -84,13 +84,13 @@ class ArticleResult:
         return data
 
     @classmethod
-    def from_json(cls, data: dict, nquads: bytes, turtle: bytes | None = None, jsonld: bytes | None = None
-                  ) -> ArticleResult:
+    def from_json(cls, data: dict, nquads: bytes, turtle: bytes | None = None, trig: bytes | None = None,
+                  jsonld: bytes | None = None) -> ArticleResult:
         return cls(
             **{
                 **data,
                 "graph": GraphText(iri=data["graph"]["iri"], name=data["graph"]["name"], nquads=nquads,
-                                   turtle=turtle, jsonld=jsonld),
+                                   turtle=turtle, trig=trig, jsonld=jsonld),
                 "findings": tuple(Finding(**finding) for finding in data["findings"]),
                 "shared": tuple(SharedField(**shared) for shared in data["shared"]),
                 **{name: tuple(data[name]) for name in ("actors", "events", "statements", "subjects", "predicates",

@@ -3,7 +3,7 @@
 An entry belongs to one record and is valid while every file the article's work read (the record
 and its text) has the digest it had, and kg's code, the shapes and the base IRI are the ones that
 made it (the salt). Entries are JSON, the graph's N-Quads (.nq) and its fragments of the files
-(.ttl: Turtle statements, .jsonld: JSON-LD nodes), written whole (temporary file, then rename), and
+(.ttl: Turtle statements, .trig: TriG block, .jsonld: JSON-LD nodes), written whole (temporary file, then rename), and
 read back as data: a damaged or foreign entry is a miss, never code that runs.
 """
 
@@ -25,7 +25,7 @@ from kg.write import with_fragments
 __all__ = ["Cache", "code_digest", "file_digest"]
 
 _FORMAT = 2  # bumped when an entry's layout changes
-_GRAPH_FILES = (".nq", ".ttl", ".jsonld")  # the graph's N-Quads, Turtle statements and JSON-LD nodes
+_GRAPH_FILES = (".nq", ".ttl", ".trig", ".jsonld")  # the graph's N-Quads and its fragments of the files
 
 
 def file_digest(path: Path) -> str | None:
@@ -85,7 +85,7 @@ class Cache:
         data = {"salt": self.salt, "record": str(record), "result": result.to_json()}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for suffix, content in zip(_GRAPH_FILES, (graph.nquads, graph.turtle, graph.jsonld)):
+            for suffix, content in zip(_GRAPH_FILES, (graph.nquads, graph.turtle, graph.trig, graph.jsonld)):
                 _write_whole(entry.with_suffix(suffix), content)
             _write_whole(entry.with_suffix(".json"), json.dumps(data, ensure_ascii=False).encode("utf-8"))
         except OSError:

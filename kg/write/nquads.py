@@ -25,16 +25,17 @@ class GraphText:
 
     `iri` is the graph's IRI, `name` its file's name in graphs/ (NAME.ttl), `nquads` every quad of
     the graph: one a line, each ending in ` <iri> .` and a newline, sorted as bytes, none twice,
-    no blank nodes. `turtle` and `jsonld` are the graph's fragments of the files, made once from
-    `nquads` by `kg.write.with_fragments` (in the article's own work, and kept in the cache): its
-    Turtle statements, as graphs/NAME.ttl holds them after the prefixes, and its nodes, one JSON
-    object a line, as kg.jsonld holds them. None until made.
+    no blank nodes. `turtle`, `trig` and `jsonld` are the graph's fragments of the files, made once
+    from `nquads` by `kg.write.with_fragments` (in the article's own work, and kept in the cache):
+    its Turtle statements, as graphs/NAME.ttl holds them after the prefixes; its block of kg.trig;
+    and its nodes, one JSON object a line, as kg.jsonld holds them. None until made.
     """
 
     iri: str
     name: str
     nquads: bytes = field(repr=False)
     turtle: bytes | None = field(default=None, repr=False, compare=False)
+    trig: bytes | None = field(default=None, repr=False, compare=False)
     jsonld: bytes | None = field(default=None, repr=False, compare=False)
 
     def lines(self) -> Iterator[bytes]:

@@ -10,9 +10,9 @@ kg.nq is `7` (xsd:integer) in the store, as in any Oxigraph store loaded from kg
 Beside it, dist/.kg-graphs.json names each graph it holds with the sha256 of the graph's N-Quads.
 When the folder being replaced has both, and at most a quarter of the graphs changed, came or went,
 the new store starts as a checkpoint of the old one (RocksDB hard-links its table files, which it
-never changes) and only those graphs are redone: each old one's triples leave the default graph
-unless another named graph still holds them, then it is cleared and the new one is loaded into its
-graph and into the default graph. Otherwise the store is loaded whole: the named graphs from the
+never changes) and only those graphs are brought to their new quads: the quads a graph gains go
+into it and into the default graph; those it loses, or a graph gone, leave it, and leave the
+default graph unless another named graph still holds their triple. Otherwise the store is loaded whole: the named graphs from the
 graphs' N-Quads, the default graph from their Turtle statements, a batch at a time.
 
 The store is written in a thread of its own while the files are written: pyoxigraph lets go of
@@ -124,34 +124,51 @@ class StoreLoader:
             del store  # the last reference: RocksDB closes here, before the folder moves
 
     def _update(self, graphs: Sequence[GraphText], redo: set[str], gone: set[str]) -> bool:
-        """The previous store, with the graphs in `redo` loaded again and those `gone` removed; False if stopped."""
+        """The previous store, with the graphs in `redo` brought to their new quads and those `gone`
+        removed; False if stopped on the way."""
         old = pyoxigraph.Store.read_only(str(self.previous / STORE))
         try:
             old.backup(str(self.folder))
         finally:
             del old
         store = pyoxigraph.Store(str(self.folder))
+        default = pyoxigraph.DefaultGraph()
         try:
-            stale = []  # the triples of the graphs replaced, which the default graph may no longer hold
-            for iri in sorted(redo | gone):
-                graph = pyoxigraph.NamedNode(iri)
-                stale += [quad.triple for quad in store.quads_for_pattern(None, None, None, graph)]
-                store.remove_graph(graph)
+            left = []  # the triples that left a graph, which the default graph keeps while another holds them
+            for iri in sorted(gone):
+                name = pyoxigraph.NamedNode(iri)
+                left += [quad.triple for quad in store.quads_for_pattern(None, None, None, name)]
+                store.remove_graph(name)
             for graph in graphs:
-                if graph.iri in redo:
-                    if self._stopped.is_set():
-                        return False
-                    store.load(graph.nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-                    store.load(PREFIX_LINES + graph.turtle, format=pyoxigraph.RdfFormat.TURTLE,
-                               to_graph=pyoxigraph.DefaultGraph())
-            default = pyoxigraph.DefaultGraph()
-            for triple in stale:
+                if graph.iri not in redo:
+                    continue
+                if self._stopped.is_set():
+                    return False
+                name = pyoxigraph.NamedNode(graph.iri)
+                held = set(store.quads_for_pattern(None, None, None, name))
+                wanted = _as_stored(graph.nquads)
+                for quad in held - wanted:
+                    store.remove(quad)
+                    left.append(quad.triple)
+                added = wanted - held
+                store.extend(added)
+                store.extend(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, default) for quad in added)
+                if not wanted:
+                    store.remove_graph(name)  # as a store loaded whole holds no empty graph
+            for triple in left:
                 if not _named(store, triple):
                     store.remove(pyoxigraph.Quad(*triple, default))
             store.flush()
             return True
         finally:
             del store
+
+
+def _as_stored(nquads: bytes) -> set[pyoxigraph.Quad]:
+    """The quads of `nquads` as a store gives them back (a number by its value, say), to compare with a store's."""
+    memory = pyoxigraph.Store()
+    memory.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    return set(memory)
 
 
 def _named(store: pyoxigraph.Store, triple: pyoxigraph.Triple) -> bool:
