@@ -4,6 +4,7 @@ and per-article checks that reach the verdict of one check over the whole datase
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -181,3 +182,14 @@ def test_progress_off_a_terminal_prints_nothing_for_a_short_build():
     progress.step()
     progress.step()
     assert lines == []
+
+
+def test_a_cache_entry_naming_a_file_outside_the_records_folder_is_a_miss(seeds: Path):
+    _build(seeds)
+    for entry in (seeds.parent / "cache").rglob("*.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if "result" not in data:
+            continue  # the shapes' plan
+        data["result"]["inputs"] = {"/dev/zero": "0" * 64}
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    assert _build(seeds).built == 2

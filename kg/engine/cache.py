@@ -64,12 +64,15 @@ class Cache:
         if self.folder is None:
             return None
         entry = self._entry(record)
+        folder = record.parent.resolve()
         try:
             data = json.loads((entry.with_suffix(".json")).read_text(encoding="utf-8"))
             if data.get("salt") != self.salt or data.get("record") != str(record):
                 return None
             for path, digest in data["result"]["inputs"].items():
-                if file_digest(Path(path)) != digest:
+                # An article reads files in its record's folder only; an entry that names another
+                # file (/dev/zero, say) is not kg's and is not read.
+                if not Path(path).resolve().is_relative_to(folder) or file_digest(Path(path)) != digest:
                     return None
             return ArticleResult.from_json(data["result"], *(entry.with_suffix(suffix).read_bytes()
                                                              for suffix in _GRAPH_FILES))
