@@ -157,7 +157,9 @@ def _shut(sock: socket.socket) -> None:
 # reference once it has the answer's headers, while the body is still being read from it.
 
 
-class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+class _Watched:
+    """A urllib3 connection whose socket the request's deadline can shut."""
+
     def connect(self):
         super().connect()
         _watch(self.sock)
@@ -167,14 +169,12 @@ class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
         return super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self):
-        super().connect()
-        _watch(self.sock)
+class _WatchedHTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
 
-    def request(self, *args, **kwargs):
-        _watch(self.sock)
-        return super().request(*args, **kwargs)
+
+class _WatchedHTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
