@@ -193,3 +193,13 @@ def test_a_cache_entry_naming_a_file_outside_the_records_folder_is_a_miss(seeds:
         data["result"]["inputs"] = {"/dev/zero": "0" * 64}
         entry.write_text(json.dumps(data), encoding="utf-8")
     assert _build(seeds).built == 2
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://[::1", "inproc://x", "tls://127.0.0.1:9"])
+def test_a_scheduler_address_dask_cannot_use_is_one_error_line(run_kg, seeds: Path, address: str):
+    pytest.importorskip("distributed", reason="Dask's distributed scheduler: pip install 'kg[dask]'")
+    result = run_kg("build", "--seeds", str(seeds), "--out", str(seeds.parent / "dist"), "--no-cache",
+                    "--scheduler", address)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: --scheduler: cannot reach the Dask scheduler at {address}: ")
+    assert len(result.stderr.strip().splitlines()) == 1

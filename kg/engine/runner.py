@@ -68,13 +68,17 @@ def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[Outcome
                          field="--scheduler") from None
     try:
         client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as error:
+    except Exception as error:  # distributed raises many kinds for an address it cannot use
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {error}", field="--scheduler") from None
     with client:
         futures = client.map(run_article, list(jobs), pure=False)
         order = {future.key: index for index, future in enumerate(futures)}
         outcomes: list[Outcome | None] = [None] * len(jobs)
-        for future in dask_completed(futures):
-            outcomes[order[future.key]] = future.result()
-            done(outcomes[order[future.key]])
+        try:
+            for future in dask_completed(futures):
+                outcomes[order[future.key]] = future.result()
+                done(outcomes[order[future.key]])
+        except Exception as error:  # a worker without kg, or one that died: kg's own errors come back as data
+            raise InputError(f"the Dask cluster at {scheduler} could not build the articles: "
+                             f"{type(error).__name__}: {error}", field="--scheduler") from None
     return outcomes  # type: ignore[return-value]
