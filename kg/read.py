@@ -50,6 +50,7 @@ class Article:
     record_path: Path
     text_path: Path
     lines: dict[FieldPath, int] = field(repr=False)
+    source: str = field(repr=False, default="")  # the record as read, which encodes back to its bytes
 
     def error(self, path: FieldPath, message: str) -> InputError:
         """An error at a field of this article's record."""
@@ -257,6 +258,7 @@ def read_article(record_path: Path) -> Article:
         record_path=record_path,
         text_path=text_path,
         lines=lines,
+        source=source,
     )
 
 

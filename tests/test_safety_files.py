@@ -272,31 +272,28 @@ def test_a_leftover_named_like_staging_but_holding_other_files_is_left_alone(bui
 # Failures while writing: one line, exit 2, dist/ untouched
 
 
-def test_a_full_disk_is_one_line_naming_the_file(built: Path, monkeypatch, run_kg):
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Writing kg.nq fails as on a full disk (kg streams each file it writes through Path.open)."""
     open_file = pathlib.Path.open
 
-    def full(path, mode="r", *args, **kwargs):  # kg streams each file it writes through Path.open
+    def full(path, mode="r", *args, **kwargs):
         if path.name == "kg.nq" and "w" in mode:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return open_file(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(pathlib.Path, "open", full)
+
+
+def test_a_full_disk_is_one_line_naming_the_file(built: Path, full_disk, run_kg):
     result = run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert result.exit_code == 2, result.output
     assert error_line(result) == (f"Error: {built / 'dist' / 'kg.nq'}: --out: cannot write: No space left on device; "
                                   "the output folder is left as it was")
 
 
-def test_a_full_disk_leaves_dist_and_no_staging_folder(built: Path, monkeypatch, run_kg):
+def test_a_full_disk_leaves_dist_and_no_staging_folder(built: Path, full_disk, run_kg):
     before = snapshot(built / "dist")
-    open_file = pathlib.Path.open
-
-    def full(path, mode="r", *args, **kwargs):  # kg streams each file it writes through Path.open
-        if path.name == "kg.nq" and "w" in mode:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return open_file(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(pathlib.Path, "open", full)
     run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert snapshot(built / "dist") == before
     assert leftovers(built) == []

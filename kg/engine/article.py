@@ -128,7 +128,8 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
         text = with_fragments(text)
     except KgError as error:
         return Failure(job.record, type(error).__name__, str(error), error.exit_code, getattr(error, "report", ""))
-    record_bytes, text_bytes = article.record_path.read_bytes(), article.text_path.read_bytes()
+    # The bytes that were read and built, not the files again: both were decoded as strict UTF-8.
+    record_bytes, text_bytes = article.source.encode("utf-8"), article.text.encode("utf-8")
     return ArticleResult(
         id=article.id,
         record_path=str(article.record_path),
