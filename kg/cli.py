@@ -272,18 +272,30 @@ def load(url: str | None, query_endpoint: str | None, update_endpoint: str | Non
     kg did not write are left alone. Credentials come from KG_STORE_USER and KG_STORE_PASSWORD,
     or from a netrc file, and go only to the host they are for.
     """
-    from kg.stores import Store, load_dist
+    from kg.stores import ChangedDataError, Store, load_dist
 
     with Store.connect(url, store_type=store_type, query=query_endpoint, update=update_endpoint,
                        graph_store=graph_store_endpoint, timeout=timeout, retries=retries,
                        allow_redirects=allow_redirects) as store:
-        result = load_dist(store, dist, base=base, say=_say, method=method, verify=verify, batch_size=batch_size,
-                           progress=lambda progress: _say(progress.line()))
+        try:
+            result = load_dist(store, dist, base=base, say=_say, method=method, verify=verify,
+                               batch_size=batch_size, progress=lambda progress: _say(progress.line()))
+        except ChangedDataError as error:
+            _report_changes(error)
     click.echo(f"Loaded {result.graphs} graph{'s' if result.graphs != 1 else ''} ({result.triples:,} triples) "
                f"into {result.store} by {method} in {result.seconds:.2f} s: {result.rate:,.0f} triples/s")
     if result.removed:
         click.echo(f"Removed {len(result.removed)} graph{'s' if len(result.removed) != 1 else ''} that an earlier "
                    "load wrote and dist/ no longer has: " + ", ".join(f"<{iri}>" for iri in result.removed))
     if verify != "none":
-        click.echo("Verified: " + ("every graph holds exactly the triples sent (compared by value)" if verify == "full"
+        click.echo("Verified: " + ("every graph holds exactly the triples sent (values and datatypes)" if verify == "full"
                                    else "every graph holds as many triples as were sent"))
+
+
+def _report_changes(error) -> None:
+    """What the store changed, one line per kind of change on stderr, then the error (exit code 3)."""
+    from kg.errors import StoreError
+
+    for line in error.changes:
+        click.echo(f"Changed by the store: {line}", err=True)
+    raise StoreError(f"{error.where} holds the values sent, but {error.summary()}")
