@@ -20,9 +20,9 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg import mapper, model
+from kg import mapping, model
 from kg.check import Finding, load_shapes, run_shapes
-from kg.mapper import camel
+from kg.mapping import camel
 from kg.validate import read_data
 from kg.vocab import KGO, RDF, SCHEMA, SEM, new_graph
 
@@ -196,14 +196,14 @@ def literal_values(annotation) -> set[str]:
     [
         ("EventShape", RDF.type, {KGO[camel(kind.value)] for kind in model.EventKind}),
         ("RoleShape", SEM.roleType, {KGO[camel(role.value)] for role in model.RoleType}),
-        ("EventShape", SCHEMA.eventStatus, set(mapper.STATUS.values())),
-        ("ClaimShape", KGO.voice, set(mapper.VOICE.values())),
+        ("EventShape", SCHEMA.eventStatus, set(mapping.events.STATUS.values())),
+        ("ClaimShape", KGO.voice, set(mapping.statements.VOICE.values())),
         ("MembershipShape", KGO.holdingStatus,
          {KGO[camel(s) + "Holding"] for s in literal_values(model.Holding.model_fields["status"].annotation)}),
         ("SentenceShape", KGO.penalty, {KGO[camel(p)] for p in literal_values(model.SentenceEvent.model_fields["penalty"].annotation)}),
         ("VerdictShape", KGO.verdictOutcome,
          {KGO[camel(o)] for o in literal_values(model.VerdictEvent.model_fields["outcome"].annotation)}),
-        ("TimeValueShape", URIRef("http://www.w3.org/2006/time#unitType"), set(mapper.UNIT.values())),
+        ("TimeValueShape", URIRef("http://www.w3.org/2006/time#unitType"), set(mapping.times.UNIT.values())),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )

@@ -22,7 +22,7 @@ from kg.check import Finding, load_shapes, run_shapes
 from kg.shacl import Plan, Unsupported, plan_for, validate_nquads
 from kg.errors import KgError
 from kg.ground import ground
-from kg.mapper import map_article
+from kg.mapping import map_article
 from kg.read import Article, read_article
 from kg.resolve import resolve_times
 from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph

@@ -1,0 +1,85 @@
+"""Actors (people, states, organisations, groups, places) and the posts they hold."""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from kg.mapping.scope import Scope, camel
+from kg.mapping.times import time
+from kg.model import Actor, ActorKind
+from kg.vocab import FOAF, GAF, KGO, ORG, RDF, RDFS, SCHEMA, SEM, TIME, WD
+
+ACTOR_CLASSES: dict[ActorKind, tuple[URIRef, ...]] = {
+    ActorKind.person: (SCHEMA.Person, SEM.Actor),
+    ActorKind.country: (SCHEMA.Country, SEM.Place, SEM.Actor),
+    ActorKind.organization: (SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.government: (SCHEMA.GovernmentOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.news_outlet: (SCHEMA.NewsMediaOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.research_organization: (SCHEMA.ResearchOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
+    ActorKind.group: (KGO.UnnamedGroup, FOAF.Group, SEM.Actor),
+    ActorKind.place: (SCHEMA.Place, SEM.Place),
+}
+
+
+def map_actor(scope: Scope, actor: Actor) -> None:
+    iri = scope.actor_iri(actor.id)
+    for cls in ACTOR_CLASSES[actor.kind]:
+        scope.add(iri, RDF.type, cls)
+    scope.add(iri, RDFS.label, Literal(actor.name))
+    scope.add(iri, SCHEMA.name, Literal(actor.name))
+    for form in actor.forms:
+        if form != actor.name:
+            scope.add(iri, SCHEMA.alternateName, Literal(form))
+    for form in actor.misspellings:
+        scope.add(iri, SCHEMA.alternateName, Literal(form))
+        scope.add(iri, KGO.misspelledName, Literal(form))
+    if actor.description:
+        scope.add(iri, SCHEMA.description, Literal(actor.description))
+    if actor.wikidata:
+        scope.add(iri, SCHEMA.sameAs, WD[actor.wikidata])
+    for _, span, _ in actor.form_spans:
+        scope.add(iri, GAF.denotedBy, scope.mention(span))
+    scope.denoted_by(iri, actor.quotes)
+    scope.add(scope.iris.article(), SCHEMA.mentions, iri)
+    for relation in actor.member_of:
+        group = scope.actor_iri(relation.actor)
+        scope.add(iri, SCHEMA.memberOf, group)
+        membership = URIRef(f"{iri}/member-of/{group[len(scope.iris.base):]}")
+        scope.add(membership, RDF.type, ORG.Membership)
+        scope.add(membership, ORG.member, iri)
+        scope.add(membership, ORG.organization, group)
+        scope.add(membership, RDFS.label, Literal(f"{actor.name}, member of {scope.actors[relation.actor].name}"))
+        scope.denoted_by(membership, relation.quotes)
+    if actor.based_in:
+        scope.add(iri, SCHEMA.location, scope.actor_iri(actor.based_in.actor))
+
+def map_post(scope: Scope, post) -> None:
+    iri = scope.posts[post.id]
+    organization = scope.actor_iri(post.organization)
+    scope.add(iri, RDF.type, ORG.Post)
+    scope.add(iri, RDFS.label, Literal(post.label))
+    scope.add(iri, ORG.postIn, organization)
+    scope.denoted_by(iri, post.quotes)
+    for holding in post.holders:
+        holder = scope.actor_iri(holding.holder)
+        membership = scope.iris.membership(iri, holder)
+        scope.add(holder, ORG.holds, iri)
+        scope.add(iri, ORG.heldBy, holder)
+        scope.add(membership, RDF.type, ORG.Membership)
+        scope.add(membership, ORG.member, holder)
+        scope.add(membership, ORG.organization, organization)
+        scope.add(membership, KGO.forPost, iri)
+        scope.add(membership, RDFS.label, Literal(f"{scope.actors[holding.holder].name}, {post.label}"))
+        if holding.status:
+            scope.add(membership, KGO.holdingStatus, KGO[camel(holding.status) + "Holding"])
+        scope.denoted_by(membership, holding.quotes)
+        if holding.since or holding.until:
+            during = URIRef(f"{membership}/during")
+            scope.add(membership, ORG.memberDuring, during)
+            scope.add(during, RDF.type, TIME.Interval)
+            if holding.since:
+                scope.add(during, TIME.hasBeginning, time(scope, during, "since", holding.since, instant=True))
+            if holding.until:
+                scope.add(during, TIME.hasEnd, time(scope, during, "until", holding.until, instant=True))
+
+# Events ------------------------------------------------------------------------------

@@ -1,0 +1,67 @@
+"""Events: their kind, status, times, places, roles, and what verdicts, sentences and appointments add."""
+
+from __future__ import annotations
+
+from rdflib import Literal
+
+from kg.mapping.scope import Scope, camel
+from kg.mapping.times import time
+from kg.vocab import GAF, KGO, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
+
+STATUS = {
+    "happened": KGO.EventHappened,
+    "ongoing": KGO.EventOngoing,
+    "planned": KGO.EventPlanned,
+    "scheduled": SCHEMA.EventScheduled,
+    "possible": KGO.EventPossible,
+}
+
+
+def map_event(scope: Scope, event) -> None:
+    iri = scope.events[event.id]
+    scope.add(iri, RDF.type, SEM.Event)
+    scope.add(iri, RDF.type, KGO[camel(event.kind)])
+    scope.add(iri, RDFS.label, Literal(event.label))
+    scope.add(iri, SCHEMA.eventStatus, STATUS[event.status.value])
+    scope.denoted_by(iri, event.quotes)
+    for number, expression in enumerate(event.when, start=1):
+        scope.add(iri, SEM.hasTime, time(scope, iri, str(number), expression))
+    for place in event.places:
+        scope.add(iri, SEM.hasPlace, scope.actor_iri(place))
+    for role in event.roles:
+        actor = scope.actor_iri(role.actor)
+        node = scope.iris.role(iri, role.role.value, role.actor)
+        scope.add(iri, SEM.hasActor, actor)
+        scope.add(iri, SEM.hasActor, node)
+        scope.add(node, RDF.type, SEM.Role)
+        scope.add(node, RDF.value, actor)
+        scope.add(node, SEM.roleType, KGO[camel(role.role.value)])
+        scope.add(node, RDFS.label, Literal(f"{role.role.value}: {scope.actors[role.actor].name}"))
+        scope.denoted_by(node, role.quotes)
+    if event.part_of:
+        scope.add(iri, SEM.subEventOf, scope.events[event.part_of])
+    kind = event.kind
+    if kind == "sentence":
+        scope.add(iri, KGO.sentenceDuration, Literal(event.duration.value, datatype=XSD.duration))
+        scope.add(iri, KGO.penalty, KGO[camel(event.penalty)])
+    elif event.duration:
+        scope.add(iri, SCHEMA.duration, Literal(event.duration.value, datatype=XSD.duration))
+    if kind == "appointment":
+        scope.add(iri, KGO.appointedTo, scope.posts[event.post])
+    if kind == "verdict":
+        for charge in event.charges:
+            concept = scope.iris.charge(charge.label)
+            scope.add(iri, KGO.charge, concept)
+            scope.add(concept, RDF.type, SKOS.Concept)
+            scope.add(concept, SKOS.prefLabel, Literal(charge.label))
+            scope.add(concept, SKOS.inScheme, scope.iris.charges())
+            scope.add(concept, GAF.denotedBy, scope.mention(charge.quote.span))
+            scope.add(scope.iris.charges(), RDF.type, SKOS.ConceptScheme)
+            scope.add(scope.iris.charges(), RDFS.label, Literal("Charges"))
+        if event.outcome:
+            scope.add(iri, KGO.verdictOutcome, KGO[camel(event.outcome)])
+        if event.sentence:
+            scope.add(iri, KGO.imposedSentence, scope.events[event.sentence])
+    if kind == "sentence-reduction":
+        scope.add(iri, KGO.originalSentence, scope.events[event.original])
+        scope.add(iri, KGO.resultingSentence, scope.events[event.result])
