@@ -86,7 +86,7 @@ def drop_all_mentions(subject: URIRef) -> Callable[[Graph], None]:
 
 def shift_mention(g: Graph) -> None:
     for predicate in (NIF.beginIndex, NIF.endIndex):
-        g.set((MENTION, predicate, Literal(int(g.value(MENTION, predicate)) + 1, datatype=vocab.XSD.nonNegativeInteger)))
+        g.set((MENTION, predicate, Literal(int(g.value(MENTION, predicate)) + 1, datatype=vocab.XSD.integer)))
 
 
 def swap_ends(interval: URIRef) -> Callable[[Graph], None]:
@@ -172,14 +172,18 @@ MUTATIONS = [
     Mutation("dataset_without_size", drop(DATASET, VOID.triples),
              ("sh:MinCountConstraintComponent", "void:triples", "kgs:VoidDatasetShape")),
     # Wrong datatypes
-    Mutation("offset_as_integer", retype(MENTION, NIF.beginIndex, vocab.XSD.integer),
+    Mutation("offset_as_non_negative_integer", retype(MENTION, NIF.beginIndex, vocab.XSD.nonNegativeInteger),
              ("sh:DatatypeConstraintComponent", "nif:beginIndex", "kgs:OffsetBasedStringShape")),
     Mutation("bound_as_string", retype(time_of("hun-sen-visit"), KGO.notBefore, None),
              ("sh:DatatypeConstraintComponent", "kgo:notBefore", "kgs:BoundsShape")),
     Mutation("copyright_year_as_string", retype(ARTICLE, SCHEMA.copyrightYear, None),
              ("sh:DatatypeConstraintComponent", "schema:copyrightYear", "kgs:NewsArticleShape")),
-    Mutation("sentence_length_as_string", put(TWO_YEARS, KGO.sentenceDuration, Literal("two years")),
+    Mutation("sentence_length_as_xsd_duration", put(TWO_YEARS, KGO.sentenceDuration, Literal("P2Y", datatype=vocab.XSD.duration)),
              ("sh:DatatypeConstraintComponent", "kgo:sentenceDuration", "kgs:SentenceShape")),
+    Mutation("sentence_length_in_words", put(TWO_YEARS, KGO.sentenceDuration, Literal("two years")),
+             ("sh:PatternConstraintComponent", "kgo:sentenceDuration", "kgs:SentenceShape")),
+    Mutation("offset_below_zero", put(CONTEXT, NIF.beginIndex, Literal(-1)),
+             ("sh:MinInclusiveConstraintComponent", "nif:beginIndex", "kgs:OffsetBasedStringShape")),
     # References to nothing
     Mutation("statement_about_nothing", add(statement("visit-due"), SCHEMA.about, NOTHING),
              ("sh:OrConstraintComponent", "schema:about", "kgs:ClaimShape")),
@@ -196,7 +200,7 @@ MUTATIONS = [
              (SP, "nif:anchorOf", "kgs:AnchorIsText")),
     Mutation("mention_with_other_words", put(MENTION, NIF.anchorOf, Literal("on Monday")),
              (SP, "nif:anchorOf", "kgs:AnchorIsText")),
-    Mutation("text_one_character_longer", put(CONTEXT, NIF.endIndex, Literal(2853, datatype=vocab.XSD.nonNegativeInteger)),
+    Mutation("text_one_character_longer", put(CONTEXT, NIF.endIndex, Literal(2853, datatype=vocab.XSD.integer)),
              (SP, "nif:endIndex", "kgs:ContextLength")),
     Mutation("quotation_words_changed", put(statement("hun-sen-on-purpose") + "/quotation/1", SCHEMA.text, Literal("ease the crisis")),
              ("sh:EqualsConstraintComponent", "schema:text", "kgs:QuotationShape")),
@@ -214,7 +218,7 @@ MUTATIONS = [
     Mutation("month_with_the_unit_of_a_year", put(time_of("suu-kyi-verdict"), vocab.TIME.unitType, vocab.TIME.unitYear),
              (SP, "time:unitType", "kgs:UnitMatchesPosition")),
     # Rules across values
-    Mutation("reduced_sentence_lengthened", put(TWO_YEARS, KGO.sentenceDuration, Literal("P5Y", datatype=vocab.XSD.duration)),
+    Mutation("reduced_sentence_lengthened", put(TWO_YEARS, KGO.sentenceDuration, Literal("P5Y")),
              (SP, "kgo:resultingSentence", "kgs:ReductionShortens")),
     Mutation("attributed_statement_held_by_the_publisher",
              put(statement("spokesman-confirms-meeting"), PROV.wasAttributedTo, actor("organization/bloomberg-news")),

@@ -27,7 +27,7 @@ REDUCTION_WORDS = "“The regime later reduced her four-year jail sentence to tw
 def broken(built_seed, tmp_path: Path) -> Path:
     """The seed's Turtle with one fault: the reduced sentence is longer than the original."""
     graph = Graph().parse(built_seed.out / "kg.ttl", format="turtle")
-    graph.set((TWO_YEARS, KGO.sentenceDuration, Literal("P5Y", datatype=vocab.XSD.duration)))
+    graph.set((TWO_YEARS, KGO.sentenceDuration, Literal("P5Y")))
     path = tmp_path / "broken.ttl"
     graph.serialize(path, format="turtle")
     return path

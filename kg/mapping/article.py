@@ -37,8 +37,8 @@ def map_news_article(scope: Scope) -> None:
         (RDF.type, NIF.Context),
         (RDF.type, NIF.OffsetBasedString),
         (NIF.isString, Literal(text)),
-        (NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)),
-        (NIF.endIndex, Literal(len(text), datatype=XSD.nonNegativeInteger)),
+        (NIF.beginIndex, Literal(0, datatype=XSD.integer)),
+        (NIF.endIndex, Literal(len(text), datatype=XSD.integer)),
         (NIF.sourceUrl, article),
     ):
         scope.add(scope.context, predicate, obj)

@@ -41,11 +41,13 @@ def map_event(scope: Scope, event) -> None:
     if event.part_of:
         scope.add(iri, SEM.subEventOf, scope.events[event.part_of])
     kind = event.kind
+    # Durations are ISO 8601 text ("P4Y"), as schema.org writes a Duration: Virtuoso 7.2 turns every
+    # XSD duration type into a number (P4Y into 48), which no longer passes the shapes.
     if kind == "sentence":
-        scope.add(iri, KGO.sentenceDuration, Literal(event.duration.value, datatype=XSD.duration))
+        scope.add(iri, KGO.sentenceDuration, Literal(event.duration.value))
         scope.add(iri, KGO.penalty, KGO[camel(event.penalty)])
     elif event.duration:
-        scope.add(iri, SCHEMA.duration, Literal(event.duration.value, datatype=XSD.duration))
+        scope.add(iri, SCHEMA.duration, Literal(event.duration.value))
     if kind == "appointment":
         scope.add(iri, KGO.appointedTo, scope.posts[event.post])
     if kind == "verdict":

@@ -55,8 +55,10 @@ class Scope:
             for predicate, obj in (
                 (RDF.type, NIF.Phrase),
                 (RDF.type, NIF.OffsetBasedString),
-                (NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)),
-                (NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)),
+                # xsd:integer, not NIF's xsd:nonNegativeInteger, which Oxigraph stores as xsd:integer:
+                # one typing in every store (shapes/mentions.ttl checks they are not negative).
+                (NIF.beginIndex, Literal(span.begin, datatype=XSD.integer)),
+                (NIF.endIndex, Literal(span.end, datatype=XSD.integer)),
                 (NIF.anchorOf, Literal(span.text)),
                 (NIF.referenceContext, self.context),
             ):
