@@ -31,6 +31,8 @@ def _node() -> str:
     reason = None
     if node is None:
         reason = "node (Node.js) is not installed"
+    elif _version(node) < (20, 19):
+        reason = f"Comunica 5 needs Node.js 20.19 or later, and node is {'.'.join(map(str, _version(node)))}"
     elif not (NODE_DIR / "node_modules" / "@comunica" / "query-sparql").is_dir():
         reason = "Comunica is not installed: run `npm ci --prefix tests/node`"
     if reason:
@@ -38,6 +40,11 @@ def _node() -> str:
             pytest.fail(f"KG_REQUIRE_STORES=1, but {reason}")
         pytest.skip(reason)
     return node
+
+
+def _version(node: str) -> tuple[int, ...]:
+    run = subprocess.run([node, "-p", "process.versions.node"], capture_output=True, text=True, timeout=60)
+    return tuple(int(part) for part in run.stdout.strip().split(".")[:2])
 
 
 def comunica(data: Path, queries: list[str], folder: Path) -> list[Results]:
