@@ -504,9 +504,10 @@ class RemoteEndpoint:
     `named-graph-uri`, for queries that ask `GRAPH ?g`: a store given default graphs alone may
     offer no named graphs (Oxigraph) or all of them (Virtuoso). A triple that two graphs hold comes
     back once per graph (both stores take the graphs as a bag, not a merge), which the bundled
-    queries absorb with DISTINCT. Durations and booleans that Virtuoso returns as numbers are
-    shown as kg writes them ("P4Y", "true"); Virtuoso also types computed booleans (EXISTS, true)
-    as xsd:integer, which cannot be told from numbers.
+    queries absorb with DISTINCT. Booleans and xsd:durations that Virtuoso returns as numbers are
+    shown in their own form ("true", "P4Y"; kg's own durations are text, which every store keeps);
+    Virtuoso also types computed booleans (EXISTS, true) as xsd:integer, which cannot be told from
+    numbers.
 
     A store that says it cut an answer short (Virtuoso's ResultSetMaxRows) gets the rows it gave
     shown, and a warning, for people, through `warn` (a Python warning when it is None).
