@@ -182,12 +182,14 @@ def test_jsonld_keeps_kg_context_and_short_keys(two_articles):
 
 def test_a_value_the_short_key_does_not_fit_takes_the_compact_iri(tmp_path: Path):
     person = iri("person/a")
-    graph = text_of("a", (person, SCHEMA.sameAs, Literal("not an IRI")), (person, NIF.beginIndex, Literal(7)),
+    offset = Literal(7, datatype=vocab.XSD.nonNegativeInteger)  # the short key says xsd:integer
+    graph = text_of("a", (person, SCHEMA.sameAs, Literal("not an IRI")), (person, NIF.beginIndex, offset),
                     (person, GAF.denotedBy, iri("article/a#char=0,1")), (person, SCHEMA.name, Literal("A", lang="km")))
     out = written([graph], text_of("metadata"), tmp_path / "dist", store=False)
     node = json.loads((out / "kg.jsonld").read_text(encoding="utf-8"))["@graph"][0]["@graph"][0]
     assert node == {"id": str(person), "denotedBy": BASE + "article/a#char=0,1",
-                    "name": {"@value": "A", "@language": "km"}, "nif:beginIndex": 7, "schema:sameAs": "not an IRI"}
+                    "name": {"@value": "A", "@language": "km"},
+                    "nif:beginIndex": {"@value": "7", "type": "xsd:nonNegativeInteger"}, "schema:sameAs": "not an IRI"}
     assert set(oxigraph_quads(out / "kg.jsonld")) == set(oxigraph_quads(out / "kg.nq"))
 
 
