@@ -386,11 +386,15 @@ def with_values(text: str, bindings: Mapping[str, Term], display: str = "the que
     start = _where_brace(text, display)
     end = _closing_brace(text, start, display)
     body = text[start + 1:end]
-    if _where_clause(text).name == "SubSelect":
+    if _SUB_SELECT.match(body):
         body = f" {{{body}}} "
     bound = f"{text[:start + 1]} {block}{body}{text[end:]}"
     _check_values_first(bound, bindings, display)
     return bound
+
+
+# A group that begins with SELECT (after blanks and comments) is a sub-select, which takes no VALUES before it.
+_SUB_SELECT = re.compile(r"(?:\s|#[^\n]*)*SELECT\b", re.IGNORECASE)
 
 
 def _braces(text: str):
