@@ -436,6 +436,11 @@ class ArticleInfo(Strict):
         description="The article's text file, in the record's folder; by default <stem>.txt.",
     )
     headline: str | None = None
+    url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s<>\"{}|\\^`]+$",
+        description="The article's address on its publisher's site (schema:url).",
+    )
     publisher: Id
     published: PublicationDate
     language: LanguageTag

@@ -115,7 +115,7 @@ def redate(time: URIRef, day: str) -> Callable[[Graph], None]:
             if point is not None:
                 g.set((point, vocab.TIME.inXSDDate, Literal(day, datatype=vocab.XSD.date)))
         g.set((time, KGO.normalisedValue, Literal(f"{day}/{day}")))
-        g.remove((time, vocab.TIME.unitType, None))
+        g.remove((time, KGO.precision, None))
     return change
 
 
@@ -153,6 +153,16 @@ MUTATIONS = [
              ("sh:MinCountConstraintComponent", "rdf:value", "kgs:RoleShape")),
     Mutation("event_without_status", drop(VISIT, SCHEMA.eventStatus),
              ("sh:MinCountConstraintComponent", "schema:eventStatus", "kgs:EventShape")),
+    Mutation("event_without_reported_status", drop(VISIT, KGO.reportedStatus),
+             ("sh:MinCountConstraintComponent", "kgo:reportedStatus", "kgs:EventShape")),
+    Mutation("event_not_a_schema_org_event", drop(VISIT, RDF.type, SCHEMA.Event),
+             ("sh:AndConstraintComponent", "-", "kgs:SchemaEventShape")),
+    Mutation("country_speaking_for_schema_org", respeak(statement("hun-sen-on-purpose") + "/quotation/1", CAMBODIA),
+             ("sh:OrConstraintComponent", "-", "kgs:SchemaSpeakerShape")),
+    Mutation("state_not_an_organisation", drop(actor("country/brunei"), RDF.type, ORG.Organization),
+             ("sh:OrConstraintComponent", "-", "kgs:OrgAgentShape")),
+    Mutation("unit_type_on_an_instant", add(time_of("hun-sen-visit"), vocab.TIME.unitType, vocab.TIME.unitDay),
+             ("sh:OrConstraintComponent", "-", "kgs:UnitTypeShape")),
     Mutation("visit_without_visitor", unlink_role(VISIT, role("hun-sen-visit", "visitor", "hun-sen")),
              ("sh:QualifiedMinCountConstraintComponent", "sem:hasActor", "kgs:VisitShape")),
     Mutation("appointment_without_post", drop(APPOINTMENT, KGO.appointedTo),
@@ -215,8 +225,8 @@ MUTATIONS = [
              (SP, "sem:hasTime", "kgs:HappenedNotAfterPublication")),
     Mutation("normalised_value_not_the_day", put(time_of("hun-sen-visit"), KGO.normalisedValue, Literal("2022-01-08")),
              (SP, "kgo:normalisedValue", "kgs:NormalisedValueIsPosition")),
-    Mutation("month_with_the_unit_of_a_year", put(time_of("suu-kyi-verdict"), vocab.TIME.unitType, vocab.TIME.unitYear),
-             (SP, "time:unitType", "kgs:UnitMatchesPosition")),
+    Mutation("month_with_the_unit_of_a_year", put(time_of("suu-kyi-verdict"), KGO.precision, vocab.TIME.unitYear),
+             (SP, "kgo:precision", "kgs:UnitMatchesPosition")),
     # Rules across values
     Mutation("reduced_sentence_lengthened", put(TWO_YEARS, KGO.sentenceDuration, Literal("P5Y")),
              (SP, "kgo:resultingSentence", "kgs:ReductionShortens")),
@@ -236,7 +246,9 @@ MUTATIONS = [
     Mutation("misspelling_not_an_alternate_name", drop(PRAK_SOKHONN, SCHEMA.alternateName),
              (SP, "kgo:misspelledName", "kgs:MisspellingIsAlternateName")),
     # Values outside their lists and patterns
-    Mutation("status_outside_the_list", put(VISIT, SCHEMA.eventStatus, KGO.Scheduled),
+    Mutation("status_outside_the_list", put(VISIT, KGO.reportedStatus, KGO.Scheduled),
+             ("sh:InConstraintComponent", "kgo:reportedStatus", "kgs:EventShape")),
+    Mutation("schema_org_status_of_kgs_own", put(VISIT, SCHEMA.eventStatus, KGO.EventHappened),
              ("sh:InConstraintComponent", "schema:eventStatus", "kgs:EventShape")),
     Mutation("role_type_outside_the_list", put(role("hun-sen-visit", "host", "myanmar"), SEM.roleType, KGO.Guest),
              ("sh:InConstraintComponent", "sem:roleType", "kgs:RoleShape")),

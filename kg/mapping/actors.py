@@ -6,12 +6,14 @@ from rdflib import Literal, URIRef
 
 from kg.mapping.scope import Scope, camel
 from kg.mapping.times import time
-from kg.model import Actor, ActorKind
+from kg.model import Actor, ActorKind, Relation
 from kg.vocab import FOAF, GAF, KGO, ORG, RDF, RDFS, SCHEMA, SEM, TIME, WD
 
+# A country is the state as well as its land: the polity that holds a chair, has posts and says things,
+# an organisation in org's sense (org:Organization, "a political structure"), and a place in schema.org's.
 ACTOR_CLASSES: dict[ActorKind, tuple[URIRef, ...]] = {
     ActorKind.person: (SCHEMA.Person, SEM.Actor),
-    ActorKind.country: (SCHEMA.Country, SEM.Place, SEM.Actor),
+    ActorKind.country: (SCHEMA.Country, ORG.Organization, SEM.Place, SEM.Actor),
     ActorKind.organization: (SCHEMA.Organization, ORG.Organization, SEM.Actor),
     ActorKind.government: (SCHEMA.GovernmentOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
     ActorKind.news_outlet: (SCHEMA.NewsMediaOrganization, SCHEMA.Organization, ORG.Organization, SEM.Actor),
@@ -42,16 +44,46 @@ def map_actor(scope: Scope, actor: Actor) -> None:
     scope.denoted_by(iri, actor.quotes)
     scope.add(scope.iris.article(), SCHEMA.mentions, iri)
     for relation in actor.member_of:
-        group = scope.actor_iri(relation.actor)
-        scope.add(iri, SCHEMA.memberOf, group)
-        membership = URIRef(f"{iri}/member-of/{group[len(scope.iris.base):]}")
-        scope.add(membership, RDF.type, ORG.Membership)
-        scope.add(membership, ORG.member, iri)
-        scope.add(membership, ORG.organization, group)
-        scope.add(membership, RDFS.label, Literal(f"{actor.name}, member of {scope.actors[relation.actor].name}"))
-        scope.denoted_by(membership, relation.quotes)
+        map_member_of(scope, actor, relation)
     if actor.based_in:
         scope.add(iri, SCHEMA.location, scope.actor_iri(actor.based_in.actor))
+
+
+def is_a(kind: ActorKind, cls: URIRef) -> bool:
+    """Whether an actor of this kind is typed `cls`."""
+    return cls in ACTOR_CLASSES[kind]
+
+
+def schema_agent(kind: ActorKind) -> bool:
+    """Whether an actor of this kind is a person or an organisation for schema.org, which is what its
+    memberOf, spokenByCharacter and creator take (a country is a schema:Place there)."""
+    return is_a(kind, SCHEMA.Person) or is_a(kind, SCHEMA.Organization)
+
+
+def map_member_of(scope: Scope, actor: Actor, relation: Relation) -> None:
+    """One actor a member of another, in the terms whose ranges fit the other.
+
+    An organisation (or a state) has an org:Membership, and schema:memberOf where both are schema.org's
+    persons or organisations. An unnamed group is no organisation: its member is a foaf:member, and the
+    words that say so ground that triple, reified (rdf:Statement).
+    """
+    iri, other = scope.actor_iri(actor.id), scope.actor_iri(relation.actor)
+    kind = scope.actors[relation.actor].kind
+    node = URIRef(f"{iri}/member-of/{other[len(scope.iris.base):]}")
+    if is_a(kind, ORG.Organization):
+        scope.add(node, RDF.type, ORG.Membership)
+        scope.add(node, ORG.member, iri)
+        scope.add(node, ORG.organization, other)
+        if is_a(kind, SCHEMA.Organization) and schema_agent(actor.kind):
+            scope.add(iri, SCHEMA.memberOf, other)
+    else:
+        scope.add(other, FOAF.member, iri)
+        statement = ((RDF.type, RDF.Statement), (RDF.subject, other), (RDF.predicate, FOAF.member), (RDF.object, iri))
+        for predicate, obj in statement:
+            scope.add(node, predicate, obj)
+    scope.add(node, RDFS.label, Literal(f"{actor.name}, member of {scope.actors[relation.actor].name}"))
+    scope.denoted_by(node, relation.quotes)
+
 
 def map_post(scope: Scope, post) -> None:
     iri = scope.posts[post.id]

@@ -19,13 +19,17 @@ def map_news_article(scope: Scope) -> None:
     scope.add(article, SCHEMA.inLanguage, Literal(info.language))
     if info.headline:
         scope.add(article, SCHEMA.headline, Literal(info.headline))
+    if info.url:
+        scope.add(article, SCHEMA.url, URIRef(info.url))
     published = info.published
-    if published.date is not None:
-        scope.add(article, SCHEMA.datePublished, Literal(published.date.isoformat(), datatype=XSD.date))
+    # schema.org has no term for "published on one of these days": a window of several days is only
+    # kgo:publishedDuring, an OWL-Time interval whose beginning and end a reader of OWL-Time finds.
+    if published.earliest == published.latest:
+        scope.add(article, SCHEMA.datePublished, Literal(published.earliest.isoformat(), datatype=XSD.date))
     window = URIRef(f"{article}/published")
     scope.add(article, KGO.publishedDuring, window)
     interval(scope, window, published.earliest, published.latest)
-    scope.add(window, TIME.unitType, TIME.unitDay)
+    scope.add(window, KGO.precision, TIME.unitDay)
     scope.add(window, RDFS.label, Literal(f"published {published.earliest} to {published.latest}"))
     if published.note:
         scope.add(window, RDFS.comment, Literal(published.note))

@@ -8,6 +8,7 @@ from kg.mapping.scope import Scope, camel
 from kg.mapping.times import time
 from kg.vocab import GAF, KGO, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
+# What the article reports of the event (kgo:reportedStatus): finer than schema.org's statuses.
 STATUS = {
     "happened": KGO.EventHappened,
     "ongoing": KGO.EventOngoing,
@@ -16,13 +17,21 @@ STATUS = {
     "possible": KGO.EventPossible,
 }
 
+# schema.org's eventStatus tells whether a schedule changed (EventCancelled, EventPostponed,
+# EventRescheduled, EventMovedOnline); EventScheduled, its default, says it did not. A record's status
+# says how sure the article is that the event happens, which schema.org has no value for, so every
+# event is EventScheduled there, and what the article reports is on kgo:reportedStatus.
+SCHEMA_STATUS = {status: SCHEMA.EventScheduled for status in STATUS}
+
 
 def map_event(scope: Scope, event) -> None:
     iri = scope.events[event.id]
     scope.add(iri, RDF.type, SEM.Event)
+    scope.add(iri, RDF.type, SCHEMA.Event)
     scope.add(iri, RDF.type, KGO[camel(event.kind)])
     scope.add(iri, RDFS.label, Literal(event.label))
-    scope.add(iri, SCHEMA.eventStatus, STATUS[event.status.value])
+    scope.add(iri, SCHEMA.eventStatus, SCHEMA_STATUS[event.status.value])
+    scope.add(iri, KGO.reportedStatus, STATUS[event.status.value])
     scope.denoted_by(iri, event.quotes)
     for number, expression in enumerate(event.when, start=1):
         scope.add(iri, SEM.hasTime, time(scope, iri, str(number), expression))

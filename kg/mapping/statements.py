@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rdflib import Literal
 
+from kg.mapping.actors import schema_agent
 from kg.mapping.scope import Scope
 from kg.model import Statement, Voice
 from kg.vocab import GAF, KGO, PROV, RDF, RDFS, SCHEMA
@@ -36,7 +37,15 @@ def map_statement(scope: Scope, statement: Statement) -> None:
         scope.add(quotation, RDF.type, SCHEMA.Quotation)
         scope.add(quotation, RDFS.label, Literal(verbatim.span.text))
         scope.add(quotation, SCHEMA.text, Literal(verbatim.span.text))
-        scope.add(quotation, SCHEMA.spokenByCharacter, holder)
-        scope.add(quotation, SCHEMA.creator, holder)
+        if speaks_for_schema(scope, statement):
+            scope.add(quotation, SCHEMA.spokenByCharacter, holder)
+            scope.add(quotation, SCHEMA.creator, holder)
         scope.add(quotation, PROV.wasAttributedTo, holder)
         scope.add(quotation, GAF.denotedBy, scope.mention(verbatim.span))
+
+
+def speaks_for_schema(scope: Scope, statement: Statement) -> bool:
+    """Whether the holder can be a quotation's speaker for schema.org, whose spokenByCharacter and creator
+    take a person or an organisation. A country or an unnamed group cannot: its quotation names it only by
+    prov:wasAttributedTo; record the government or ministry that spoke to have a schema.org speaker."""
+    return schema_agent(scope.actors[statement.holder or scope.record.article.publisher].kind)
