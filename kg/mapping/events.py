@@ -118,5 +118,4 @@ def map_manner(scope: Scope, iri: URIRef, event) -> None:
         scope.add(points, SCHEMA.itemListElement, item)
         scope.add(item, RDF.type, SCHEMA.ListItem)
         scope.add(item, RDFS.label, Literal(point.label))
-        scope.add(item, SCHEMA.name, Literal(point.label))
         scope.add(item, GAF.denotedBy, scope.mention(point.quote.span))
