@@ -68,10 +68,10 @@ def test_undated_events_come_in_the_order_the_text_gives_not_by_label(built_seed
     """The text puts the civil strife after the coup ("since"): it is listed after every undated
     event the text does not order, although its label comes first in the alphabet."""
     texts = _texts(Timeline.of(LocalDataset.from_files(built_seed.out / "kg.nq")).svg())
-    listed = texts[texts.index("Not dated by the text") + 1:]
-    strife = next(i for i, text in enumerate(listed) if text.startswith("Civil strife in Myanmar"))
-    assert strife == len(listed) - 1
-    assert listed[0] == "A split of ASEAN (possible)"
+    undated = texts[texts.index("Not dated by the text") + 1:][:14]
+    strife = next(i for i, text in enumerate(undated) if text.startswith("Civil strife in Myanmar"))
+    assert strife == len(undated) - 1
+    assert undated[0] == "A split of ASEAN (possible)"
 
 
 def test_labels_that_look_like_markup_are_text_in_the_picture():
