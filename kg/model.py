@@ -18,6 +18,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -437,7 +439,7 @@ class EventBase(Strict):
         if (self.points or self.point_count) and getattr(self, "kind", None) != "agreement":
             raise ValueError("only an agreement has points (points, point_count)")
         if self.point_count and len(self.points) > self.point_count.value:
-            raise ValueError(f"{len(self.points)} points given, but point_count says {self.point_count.value}")
+            raise ValueError(f"points names {len(self.points)}, more than point_count says ({self.point_count.value})")
         return self
 
 
@@ -628,14 +630,16 @@ class ArticleInfo(Strict):
         description="The headline and section headings that stand in the text, in the text's order.",
     )
 
-    @model_validator(mode="after")
-    def _one_headline(self) -> ArticleInfo:
-        headlines = [p for p in self.structure if p.part == "headline"]
+    @field_validator("structure")
+    @classmethod
+    def _one_headline(cls, parts: list[Part], info: ValidationInfo) -> list[Part]:
+        headlines = [p for p in parts if p.part == "headline"]
         if len(headlines) > 1:
             raise ValueError("an article has one headline in its structure")
-        if headlines and self.headline is not None and headlines[0].quote.text != self.headline:
-            raise ValueError("the headline in structure is not the article's headline")
-        return self
+        headline = info.data.get("headline")
+        if headlines and headline is not None and headlines[0].quote.text != headline:
+            raise ValueError(f"the headline in structure is not the article's headline {headline!r}")
+        return parts
 
 
 class Record(Strict):
