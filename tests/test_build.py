@@ -57,7 +57,7 @@ def test_build_prints_a_summary_and_writes_dist(tmp_path: Path, run_kg):
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     assert len(warnings) == 1, result.stderr
     assert warnings[0].startswith("Warning: 13 resources schema:sameAs: No link out:")
-    assert warnings[0].endswith("Hun Sen, ISEAS-Yusof Ishak Institute and 8 more")
+    assert warnings[0].endswith("Hun Sen, ISEAS-Yusof Ishak Institute, Min Aung Hlaing and 7 more")
     assert ", 13 warnings" in result.stdout
 
 
