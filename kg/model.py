@@ -269,10 +269,11 @@ class Actor(Strict):
 
     id: Id
     kind: ActorKind
-    name: str | None = Field(
+    # Either may be left out, but not given as null: `name: null` is reported as not a string.
+    name: str = Field(
         default=None, min_length=1, description="The preferred name (rdfs:label, schema:name); omit it if the text gives none."
     )
-    label: str | None = Field(
+    label: str = Field(
         default=None,
         min_length=1,
         description="For a person or organisation the text does not name, instead of `name`: a description "
