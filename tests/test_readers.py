@@ -76,11 +76,18 @@ def test_a_url_that_is_no_iri_is_refused_with_its_line(tmp_path, run_kg):
     assert f"{FICTION}.yaml:7: article.url: url must be text matching" in result.stderr
 
 
-def test_a_countrys_quotation_names_its_speaker_by_attribution_alone(seed):
+def test_a_countrys_quotation_names_its_speaker_by_attribution_alone(tmp_path):
+    seeds = fiction_with(tmp_path, "    holder: lina-chantra\n    cue: told reporters", "    holder: cambodia\n    cue: told reporters")
+    graph = build(seeds, tmp_path / "dist").graphs[0]
+    quotation = URIRef(f"{BASE}statement/{FICTION}/talks-frank/quotation/1")
+    assert graph.value(quotation, PROV.wasAttributedTo) == URIRef(f"{BASE}country/cambodia")
+    assert graph.value(quotation, SCHEMA.spokenByCharacter) is None
+    assert graph.value(quotation, SCHEMA.creator) is None
+
+
+def test_a_quotation_whose_holder_is_not_given_has_no_speaker_at_all(seed):
     quotation = URIRef(f"{BASE}statement/000_ce469ea1af2cc5a4/prisoners-unjustly-detained/quotation/1")
-    assert seed.value(quotation, PROV.wasAttributedTo) == URIRef(f"{BASE}country/united-states")
-    assert seed.value(quotation, SCHEMA.spokenByCharacter) is None
-    assert seed.value(quotation, SCHEMA.creator) is None
+    assert [seed.value(quotation, p) for p in (PROV.wasAttributedTo, SCHEMA.spokenByCharacter, SCHEMA.creator)] == [None] * 3
 
 
 def test_a_persons_quotation_has_schema_orgs_speaker_and_creator(seed):

@@ -172,7 +172,7 @@ MUTATIONS = [
     Mutation("sentence_without_length", drop(TWO_YEARS, KGO.sentenceDuration),
              ("sh:MinCountConstraintComponent", "kgo:sentenceDuration", "kgs:SentenceShape")),
     Mutation("statement_without_holder", drop(statement("spokesman-confirms-meeting"), PROV.wasAttributedTo),
-             ("sh:MinCountConstraintComponent", "prov:wasAttributedTo", "kgs:ClaimShape")),
+             ("sh:OrConstraintComponent", "-", "kgs:HolderGivenShape")),
     Mutation("statement_without_voice", drop(statement("visit-due"), KGO.voice),
              ("sh:MinCountConstraintComponent", "kgo:voice", "kgs:ClaimShape")),
     Mutation("charge_without_scheme", drop(actor("charge/flouting-covid-rules"), SKOS.inScheme),

@@ -197,7 +197,7 @@ def _vocabularies(graph) -> tuple[str, ...]:
     ))
 
 
-_ACTOR_FIELDS = ("kind", "name", "wikidata", "description")
+_ACTOR_FIELDS = ("kind", "name", "label", "wikidata", "description")
 _POST_FIELDS = ("label", "organization")
 
 

@@ -6,7 +6,7 @@ from rdflib import Literal, URIRef
 
 from kg.mapping.scope import Scope
 from kg.mapping.times import interval
-from kg.vocab import KGO, NIF, RDF, RDFS, SCHEMA, TIME, XSD
+from kg.vocab import GAF, KGO, NIF, RDF, RDFS, SCHEMA, TIME, XSD
 
 
 def map_news_article(scope: Scope) -> None:
@@ -37,6 +37,7 @@ def map_news_article(scope: Scope) -> None:
         scope.add(article, SCHEMA.copyrightHolder, scope.actor_iri(info.copyright.holder))
         scope.add(article, SCHEMA.copyrightYear, Literal(info.copyright.year, datatype=XSD.integer))
         scope.add(article, SCHEMA.copyrightNotice, Literal(info.copyright.quote.span.text))
+    map_structure(scope, article, info.structure)
     for predicate, obj in (
         (RDF.type, NIF.Context),
         (RDF.type, NIF.OffsetBasedString),
@@ -46,3 +47,31 @@ def map_news_article(scope: Scope) -> None:
         (NIF.sourceUrl, article),
     ):
         scope.add(scope.context, predicate, obj)
+
+
+def map_structure(scope: Scope, article: URIRef, parts) -> None:
+    """The headline and sections as parts of the article (schema:hasPart) with their offsets: the
+    outlet's own framing, apart from the sources it reports.
+
+    A section runs from its heading to the next heading, or to the end of the text; the headline is
+    a part of its own. Each part's heading is a mention of the text; its offsets are NIF's.
+    """
+    headings = sorted((p.quote.span for p in parts if p.part == "heading"), key=lambda span: span.begin)
+    ends = [span.begin for span in headings[1:]] + [len(scope.article.text)]
+    for part in parts:
+        span = part.quote.span
+        if part.part == "headline":
+            node, cls, end = URIRef(f"{article}/headline"), KGO.HeadlinePart, span.end
+        else:
+            number = headings.index(span) + 1
+            node, cls, end = URIRef(f"{article}/section/{number}"), KGO.Section, ends[number - 1]
+            scope.add(node, SCHEMA.position, Literal(number, datatype=XSD.integer))
+        scope.add(article, SCHEMA.hasPart, node)
+        scope.add(node, RDF.type, cls)
+        scope.add(node, RDF.type, SCHEMA.CreativeWork)
+        scope.add(node, SCHEMA.isPartOf, article)
+        scope.add(node, SCHEMA.headline, Literal(span.text))
+        scope.add(node, RDFS.label, Literal(span.text))
+        scope.add(node, GAF.denotedBy, scope.mention(span))
+        scope.add(node, NIF.beginIndex, Literal(span.begin, datatype=XSD.integer))
+        scope.add(node, NIF.endIndex, Literal(end, datatype=XSD.integer))

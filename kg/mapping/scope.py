@@ -29,6 +29,7 @@ class Scope:
         self.context = iris.context(len(article.text))
         self.actors = {a.id: a for a in self.record.actors}
         self.events = {e.id: iris.event(e.id) for e in self.record.events}
+        self.event_labels = {e.id: e.label for e in self.record.events}
         self.posts = {p.id: iris.post(p.id) for p in self.record.posts}
         self.statements = {s.id: iris.statement(s.id) for s in self.record.statements}
 
