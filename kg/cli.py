@@ -240,7 +240,7 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path, 
 
     result = validate_files(list(files) or [out / "kg.trig"], shapes, allow_remote_context=allow_remote_context)
     click.echo(render(result, fmt), nl=False)
-    if not result.conforms:
+    if not result.passes:  # warnings alone leave the exit code 0, though SHACL says the data does not conform
         raise NotConformingError(f"the data does not conform to the shapes: {len(result.violations)} violation(s)")
 
 
