@@ -39,9 +39,10 @@ REQUIRED = os.environ.get("KG_REQUIRE_STORES") == "1"
 
 
 @pytest.fixture(scope="module")
-def data(built_seed) -> dict[str, Graph]:
-    """The data each engine validates: the built seed, the base world, and base + each fixture."""
-    found = {"seed": read_data([built_seed.out / "kg.trig"])}
+def data(built_seed_with_text) -> dict[str, Graph]:
+    """The data each engine validates: the built seed (with its text, as kg build checks it), the base
+    world, and base + each fixture."""
+    found = {"seed": read_data([built_seed_with_text.out / "kg.trig"])}
     for fixture in [None, *sorted(FIXTURES.glob("*-*.ttl"))]:
         graph = new_graph()
         graph.parse(FIXTURES / "base.ttl", format="turtle")
@@ -89,7 +90,7 @@ def node() -> str:
 
 
 @pytest.fixture(scope="module")
-def cases(data, built_seed) -> dict[str, Graph]:
+def cases(data) -> dict[str, Graph]:
     """What both engines validate: the data above, and the seed under each of its mutations."""
     from test_shapes_mutations import MUTATIONS
 
