@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from urllib.parse import urlsplit
+
+from pyoxigraph import NamedNode
 from rdflib import Graph
 
 from kg.check import Finding
@@ -92,6 +95,7 @@ def build(
         check_base(base)
     except ValueError as error:
         raise InputError(str(error), field="--base") from None
+    _check_license(license)
     say = progress or (lambda message: None)
     recover(out)  # a build killed while writing may have left the previous dist/ beside it
     records = find_records(seeds)
@@ -144,6 +148,18 @@ def build(
         warnings=findings,
         built=len(todo),
     )
+
+
+def _check_license(license: str) -> None:
+    """The licence must be an absolute http(s) IRI that N-Quads can hold, as a licence's IRI is."""
+    try:
+        valid = urlsplit(license).scheme in ("http", "https") and bool(urlsplit(license).netloc)
+        NamedNode(license)
+    except ValueError:
+        valid = False
+    if not valid or any(c.isspace() or c in '<>"{}|\\^`' for c in license):
+        raise InputError(f"the licence {license!r} is not an absolute http(s) IRI, such as "
+                         f"{CC_BY}", field="--license")
 
 
 def _succeeded(results: list[ArticleResult | Failure | None]) -> list[ArticleResult]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.vocab import DCAT, DCTERMS, FOAF, RDF, SCHEMA, SPDX, VOID, XSD
+from kg import vocab  # closed namespaces by module: pytest's collection would probe them
+from kg.vocab import SCHEMA, SPDX
 
 BASE = "https://kg.example.org/"
 DATASET = URIRef(BASE + "dataset")
@@ -36,7 +37,7 @@ def void(out: Path) -> Graph:
 
 
 def described_files(graph: Graph) -> dict[str, URIRef]:
-    return {str(graph.value(d, DCTERMS.title)): d for d in graph.subjects(RDF.type, DCAT.Distribution)}
+    return {str(graph.value(d, vocab.DCTERMS.title)): d for d in graph.subjects(vocab.RDF.type, vocab.DCAT.Distribution)}
 
 
 def test_every_file_kg_writes_is_described_and_nothing_else(built):
@@ -47,11 +48,11 @@ def test_each_file_has_its_size_and_sha256_as_on_disk_but_void_ttl_itself(built)
     graph = void(built.out)
     for path, distribution in described_files(graph).items():
         if path == "void.ttl":  # a file cannot hold its own checksum
-            assert (graph.value(distribution, DCAT.byteSize), graph.value(distribution, SPDX.checksum)) == (None, None)
+            assert (graph.value(distribution, vocab.DCAT.byteSize), graph.value(distribution, SPDX.checksum)) == (None, None)
             continue
         data = (built.out / path).read_bytes()
         checksum = graph.value(distribution, SPDX.checksum)
-        assert graph.value(distribution, DCAT.byteSize) == Literal(len(data), datatype=XSD.nonNegativeInteger), path
+        assert graph.value(distribution, vocab.DCAT.byteSize) == Literal(len(data), datatype=vocab.XSD.nonNegativeInteger), path
         assert graph.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256, path
         assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest(), path
 
@@ -60,10 +61,10 @@ def test_each_file_is_downloaded_under_the_base_iri_and_the_rdf_ones_are_dumps(b
     graph = void(built.out)
     files = described_files(graph)
     for path, distribution in files.items():
-        assert graph.value(distribution, DCAT.downloadURL) == URIRef(f"{BASE}dist/{path}"), path
-    dumps = {str(url).removeprefix(BASE + "dist/") for url in graph.objects(None, VOID.dataDump)}
+        assert graph.value(distribution, vocab.DCAT.downloadURL) == URIRef(f"{BASE}dist/{path}"), path
+    dumps = {str(url).removeprefix(BASE + "dist/") for url in graph.objects(None, vocab.VOID.dataDump)}
     assert dumps == set(files) - {"context.jsonld", "ontology.ttl"}
-    assert {str(url).removeprefix(BASE + "dist/") for url in graph.objects(DATASET, VOID.dataDump)} == {
+    assert {str(url).removeprefix(BASE + "dist/") for url in graph.objects(DATASET, vocab.VOID.dataDump)} == {
         "kg.ttl", "kg.trig", "kg.nq", "kg.jsonld"}
 
 
@@ -72,11 +73,11 @@ def test_the_counts_say_which_graphs_they_count(built):
     dataset.parse(built.out / "kg.nq", format="nquads")
     graph = void(built.out)
     sizes = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
-    articles = [str(s) for s in graph.objects(DATASET, VOID.subset)]
-    assert graph.value(DATASET, VOID.triples).toPython() == sum(sizes[a] for a in articles)
+    articles = [str(s) for s in graph.objects(DATASET, vocab.VOID.subset)]
+    assert graph.value(DATASET, vocab.VOID.triples).toPython() == sum(sizes[a] for a in articles)
     for name, size in sizes.items():  # each graph, the metadata graph too, counts itself
-        assert graph.value(URIRef(name), VOID.triples).toPython() == size, name
-    assert graph.value(METADATA, FOAF.primaryTopic) == DATASET
+        assert graph.value(URIRef(name), vocab.VOID.triples).toPython() == size, name
+    assert graph.value(METADATA, vocab.FOAF.primaryTopic) == DATASET
     assert "count the article graphs" in str(graph.value(DATASET, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")))
 
 
@@ -85,13 +86,35 @@ def test_kg_s_statements_are_licensed_and_the_publishers_text_is_not(built):
     files = described_files(graph)
     texts = {path for path in files if path.startswith("texts/")}
     assert bool(texts) == (built.out / "texts").is_dir()
-    assert graph.value(DATASET, DCTERMS.license) == CC_BY
+    assert graph.value(DATASET, vocab.DCTERMS.license) == CC_BY
     for path, distribution in files.items():
         holds_text = path.startswith("texts/") or (texts and path in ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld"))
-        licence = graph.value(distribution, DCTERMS.license)
+        licence = graph.value(distribution, vocab.DCTERMS.license)
         assert licence == (None if holds_text else CC_BY), path
-        assert (graph.value(distribution, DCTERMS.rights) is not None) == bool(holds_text), path
-    for text in graph.subjects(RDF.type, SCHEMA.Dataset):
-        assert graph.value(text, DCTERMS.license) is None
+        assert (graph.value(distribution, vocab.DCTERMS.rights) is not None) == bool(holds_text), path
+    for text in graph.subjects(vocab.RDF.type, SCHEMA.Dataset):
+        assert graph.value(text, vocab.DCTERMS.license) is None
         assert graph.value(text, SCHEMA.copyrightHolder) == URIRef(BASE + "organization/bloomberg-lp")
-        assert str(graph.value(text, DCTERMS.rights)).startswith("©2022 Bloomberg L.P. ")
+        assert str(graph.value(text, vocab.DCTERMS.rights)).startswith("©2022 Bloomberg L.P. ")
+
+
+def test_the_licence_of_kg_s_statements_is_the_one_given(tmp_path: Path):
+    from conftest import SEEDS
+    from kg.build import build
+
+    licence = "https://opendatacommons.org/licenses/by/1-0/"
+    built = build(SEEDS, tmp_path / "dist", cache=False, workers=1, license=licence)
+    graph = void(built.out)
+    assert graph.value(DATASET, vocab.DCTERMS.license) == URIRef(licence)
+    assert set(graph.objects(None, vocab.DCTERMS.license)) == {URIRef(licence)}
+
+
+def test_a_licence_that_is_not_an_iri_is_one_error_line_and_exit_2(run_kg, tmp_path: Path):
+    from conftest import SEEDS
+
+    result = run_kg("build", "--seeds", str(SEEDS), "--out", str(tmp_path / "dist"), "--license", "CC BY 4.0")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: --license: the licence 'CC BY 4.0' is not an absolute http(s) IRI, such as "
+        "https://creativecommons.org/licenses/by/4.0/"]
+    assert not (tmp_path / "dist").exists()
