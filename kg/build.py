@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 from pyoxigraph import NamedNode
@@ -59,7 +58,8 @@ class BuildResult:
 
     @cached_property
     def graphs(self) -> list[Graph]:
-        """One rdflib Graph per article, then the metadata graph (parsed when first asked for)."""
+        """One rdflib Graph per article, then per published text, then the metadata graph (parsed when
+        first asked for)."""
         return [as_graph(text) for text in self.texts]
 
 
@@ -101,7 +101,8 @@ def build(
     records = find_records(seeds)
     shapes_folder = shipped_dir("shapes")
     shapes_digest = _digest_folder(shapes_folder)
-    salt = hashlib.sha256("\0".join((code_digest(), shapes_digest, base, f"with_text={with_text}")).encode()).hexdigest()
+    inputs = (code_digest(), shapes_digest, base, f"with_text={with_text}")  # what every article's result depends on
+    salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
     store = Cache(_cache_folder(cache, out), seeds, salt)
 
     results: list[ArticleResult | Failure | None] = [store.lookup(record) for record in records]
@@ -129,22 +130,22 @@ def build(
     if violations:
         raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
                                  report="\n".join(finding.line() for finding in findings))
+    graphs = [article.graph for article in articles]
     full_texts = [article.text for article in articles if article.text is not None]
-    texts = [article.graph for article in articles] + full_texts + [metadata]
-    files_described = distributions(base, [article.id for article in articles],
-                                    [article.id for article in articles if article.text is not None])
-    files = write_dataset(texts[:len(articles)], metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
-                          describe_files=functools.partial(file_triples, files_described))
+    described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
+    files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
+                          describe_files=functools.partial(file_triples, described))
     store.prune(records)
     return BuildResult(
         articles=len(articles),
-        triples=sum(article.triples + article.text_triples for article in articles) + metadata.nquads.count(b"\n"),
+        triples=sum(article.triples + article.text_triples for article in articles)
+        + metadata.nquads.count(b"\n"),
         actors=len(set().union(*(article.actors for article in articles))),
         events=len(set().union(*(article.events for article in articles))),
         statements=len(set().union(*(article.statements for article in articles))),
         out=out,
         files=files,
-        texts=texts,
+        texts=[*graphs, *full_texts, metadata],
         warnings=findings,
         built=len(todo),
     )
