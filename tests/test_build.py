@@ -90,9 +90,12 @@ def test_each_article_graph_file_is_its_named_graph(built_seed):
     assert set(graph) == set(article)
 
 
-def test_void_file_is_the_metadata_graph(built_seed):
+def test_void_file_is_the_metadata_graph_and_the_files_sizes_and_checksums(built_seed):
     graph = Graph().parse(built_seed.out / "void.ttl", format="turtle")
-    assert set(graph) == set(built_seed.graphs[-1])
+    metadata = set(built_seed.graphs[-1])
+    assert metadata < set(graph)
+    added = {predicate.n3(graph.namespace_manager) for _, predicate, _ in set(graph) - metadata}
+    assert added == {"dcat:byteSize", "spdx:checksum", "rdf:type", "spdx:algorithm", "spdx:checksumValue"}
 
 
 @pytest.mark.parametrize("name", sorted(OXIGRAPH_FORMATS))

@@ -89,8 +89,9 @@ def test_fixture_gives_pyshacls_findings(fixture: Path | None):
 
 
 @pytest.fixture(scope="module")
-def seed_graph(built_seed) -> Graph:
-    return read_data([built_seed.out / "kg.trig"])
+def seed_graph(built_seed_with_text) -> Graph:
+    """The seed with its text, as kg build checks it."""
+    return read_data([built_seed_with_text.out / "kg.trig"])
 
 
 @pytest.mark.parametrize("mutation", [m for m in MUTATIONS if m.name not in NEGATIVE_MUTATIONS], ids=lambda m: m.name)

@@ -231,8 +231,9 @@ def test_shapes_target_every_class_and_constrain_every_property_kg_emits(two_art
 
 @pytest.fixture(scope="module")
 def two_articles_built(built_two_articles) -> Graph:
-    """The seed and the fictional article built together: every kind of resource kg emits."""
-    return read_data([built_two_articles.out / "kg.trig"])
+    """The seed and the fictional article built together: every kind of resource kg emits, and void.ttl's
+    description of the files."""
+    return read_data([built_two_articles.out / "kg.trig", built_two_articles.out / "void.ttl"])
 
 
 def _path_nodes(graph: Graph, path: Node) -> set[Node]:

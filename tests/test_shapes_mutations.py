@@ -1,7 +1,7 @@
 """Mutations of the built seed graph: each single change that makes the data wrong is a violation.
 
-Each mutation changes one thing in a copy of the seed's union graph (dist/kg.trig, every named graph
-merged, as `kg build` checks it) and names the violation it must cause: the constraint component,
+Each mutation changes one thing in a copy of the seed's union graph (dist/kg.trig of a build with
+the article's text, every named graph merged, as `kg build` checks it) and names the violation it must cause: the constraint component,
 the path, and the named shape or SPARQL constraint that reports it.
 """
 
@@ -16,12 +16,13 @@ from rdflib import Graph, Literal, URIRef
 from kg.check import Finding, load_shapes, run_shapes
 from kg.validate import read_data
 from kg import vocab  # closed namespaces by module: pytest's collection would probe them
-from kg.vocab import DCTERMS, GAF, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, VOID, new_graph
+from kg.vocab import DCTERMS, GAF, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, SPDX, VOID, new_graph
 
 BASE = "https://kg.example.org/"
 ID = "000_ce469ea1af2cc5a4"
 ARTICLE = URIRef(f"{BASE}article/{ID}")
 CONTEXT = URIRef(f"{BASE}article/{ID}#char=0,2852")
+TEXT_SHA256 = URIRef(f"{BASE}article/{ID}/text-sha256")
 DATASET = URIRef(f"{BASE}dataset")
 SP = "sh:SPARQLConstraintComponent"
 
@@ -139,8 +140,12 @@ MUTATIONS = [
              ("sh:MinCountConstraintComponent", "schema:publisher", "kgs:NewsArticleShape")),
     Mutation("article_without_publication_window", drop(ARTICLE, KGO.publishedDuring),
              ("sh:MinCountConstraintComponent", "kgo:publishedDuring", "kgs:NewsArticleShape")),
-    Mutation("text_without_its_string", drop(CONTEXT, NIF.isString),
-             ("sh:MinCountConstraintComponent", "nif:isString", "kgs:ContextShape")),
+    Mutation("text_without_its_digest", drop(CONTEXT, SPDX.checksum),
+             ("sh:MinCountConstraintComponent", "spdx:checksum", "kgs:ContextShape")),
+    Mutation("text_digest_of_other_words", put(TEXT_SHA256, SPDX.checksumValue, Literal("0" * 64, datatype=vocab.XSD.hexBinary)),
+             (SP, "spdx:checksum", "kgs:TextDigest")),
+    Mutation("text_under_an_open_licence", add(CONTEXT, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
+             ("sh:MaxCountConstraintComponent", "dcterms:license", "kgs:PublishersRightsShape")),
     Mutation("actor_without_label", drop(HUN_SEN, RDFS.label),
              ("sh:MinCountConstraintComponent", "rdfs:label", "kgs:NamedThingShape")),
     Mutation("actor_without_mentions", drop_all_mentions(CAMBODIA),
@@ -264,8 +269,8 @@ MUTATIONS = [
 
 
 @pytest.fixture(scope="module")
-def seed_graph(built_seed) -> Graph:
-    return read_data([built_seed.out / "kg.trig"])
+def seed_graph(built_seed_with_text) -> Graph:
+    return read_data([built_seed_with_text.out / "kg.trig"])
 
 
 @pytest.fixture(scope="module")

@@ -36,8 +36,21 @@ def broken(built_seed, tmp_path: Path) -> Path:
 def test_built_dataset_conforms_and_exits_0(run_kg, built_seed):
     result = run_kg("validate", "--out", str(built_seed.out))
     assert result.exit_code == 0, result.output
-    assert result.stdout.rstrip().endswith("conforms: 0 violations, 13 warnings."), result.stdout
-    assert result.stdout.startswith(f"Checked 2,359 triples of {built_seed.out / 'kg.trig'} against kg's shapes\n")
+    assert result.stdout.rstrip().endswith("The data has no violations: 0 violations, 13 warnings."), result.stdout
+    assert result.stdout.startswith(f"Checked 2,433 triples of {built_seed.out / 'kg.trig'} against kg's shapes\n")
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json"])
+def test_warnings_alone_make_the_shacl_report_say_false_and_exit_0(run_kg, built_seed, fmt):
+    result = run_kg("validate", "--format", fmt, "--out", str(built_seed.out))
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        report = json.loads(result.stdout)
+        assert (report["conforms"], report["violations"], report["warnings"]) == (False, 0, 13)
+    else:
+        report = Graph().parse(data=result.stdout, format="turtle")
+        assert list(report.objects(None, URIRef(SH + "conforms"))) == [Literal(False)]
+        assert len(set(report.subjects(URIRef(SH + "resultSeverity"), URIRef(SH + "Warning")))) == 13
 
 
 def test_other_shapes_are_named_by_their_folder(run_kg, built_seed, tmp_path, monkeypatch):

@@ -40,6 +40,7 @@ TYPE = RDF + "type"
 UNPUBLISHED = {
     "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#": "NIF 2.0 Core",
     "http://groundedannotationframework.org/gaf#": "GAF",
+    "http://spdx.org/rdf/terms#": "SPDX 2.3 RDF terms",
 }
 
 # Which schema.org data type a literal of each XML Schema datatype is (schema.org's DataType classes).
@@ -253,8 +254,10 @@ def misuse(vocabularies: Vocabularies, typed, triple) -> list[Use]:
 
 def in_any(allowed: set[str], classes: set[str], schema: bool) -> bool:
     """Whether a resource of `classes` is of one of the `allowed` classes; for schema.org, every typed
-    resource is a schema:Thing, the class every schema.org type is below."""
-    return bool(allowed & classes) or (schema and SCHEMA + "Thing" in allowed and bool(classes))
+    resource is a schema:Thing, the class every schema.org type is below, and in OWL every resource is an
+    owl:Thing (foaf:primaryTopic's range)."""
+    universal = OWL + "Thing" in allowed or (schema and SCHEMA + "Thing" in allowed)
+    return bool(allowed & classes) or (universal and bool(classes))
 
 
 def value_in_range(vocabularies: Vocabularies, typed, value: Term, allowed: set[str], schema: bool) -> bool:
