@@ -31,6 +31,8 @@ def ground(article: Article) -> None:
     """Check the record's identifiers and references and locate all its quotes in the text."""
     kinds = _check_ids(article)
     _check_references(article, kinds)
+    _check_open_readings(article)
+    _check_order(article)
     _locate_all(article)
 
 
@@ -81,8 +83,6 @@ def _check_references(article: Article, kinds: dict[str, str]) -> None:
         if actor.comes_from and kinds_of_actors.get(actor.comes_from.actor) is not ActorKind.country:
             raise article.error(("actors", index, "comes_from", "actor"),
                                 f"{actor.comes_from.actor!r} is not a country; comes_from names the country a person is from")
-    _check_open_readings(article)
-    _check_order(article)
 
 
 def _check_open_readings(article: Article) -> None:
