@@ -115,8 +115,8 @@ CASES = [
     Case("empty_text", write_text(b"\n\n"), None, None, "the article text is empty", file=TEXT),
     # What the text leaves open or gives only in words
     Case("unnamed_actor_with_a_name",
-         replace("    label: the former representative from Brunei (not named in the article)\n",
-                 "    label: the former representative from Brunei (not named in the article)\n    name: Envoy\n"),
+         replace("    label: The former representative from Brunei (not named in the article)\n",
+                 "    label: The former representative from Brunei (not named in the article)\n    name: Envoy\n"),
          "  - id: former-envoy-from-brunei", "actors[5]", "an actor needs a name, or a label that describes it"),
     Case("unnamed_country", replace("    name: Brunei\n", "    label: a country\n"),
          "  - id: brunei", "actors[9]", "only a person or an organisation can be unnamed"),

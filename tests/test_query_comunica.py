@@ -2,8 +2,10 @@
 
 Comunica reads dist/kg.nq with the merge of its graphs as the default graph (tests/node/query.mjs)
 and gets the parameters as kg sends them to a store, in a VALUES block that `with_values` puts at
-the start of the WHERE clause. Rows are compared term for term, datatypes included, in the
-queries' order. Comunica is installed by `npm ci --prefix tests/node`; without node or Comunica
+the start of the WHERE clause. Rows are compared term for term, datatypes included. Their order
+is compared where it does not rest on comparing strings: Comunica 5 orders strings by locale
+("The former ..." before "The Phnom Penh Post"), where SPARQL's `<` (and the embedded store, Oxigraph
+and Virtuoso, whose order the other tests compare) goes by code point. Comunica is installed by `npm ci --prefix tests/node`; without node or Comunica
 these tests skip, and fail instead when KG_REQUIRE_STORES=1 (as in CI).
 """
 
@@ -73,4 +75,16 @@ def test_bundled_query_answers_on_comunica_as_embedded(answers, query, number, p
     expected = embedded.execute(query, bind_params(query, params))
     answer = found[f"{query.name}-{number}"]
     assert answer.vars == expected.vars
-    assert answer.rows == expected.rows
+    assert sorted(answer.rows, key=repr) == sorted(expected.rows, key=repr)
+    if not _orders_strings_by_case(expected.rows):
+        assert answer.rows == expected.rows
+
+
+def _orders_strings_by_case(rows) -> bool:
+    """Whether two rows' order could differ between code point and locale order: some column holds
+    strings whose code point order is not their order with case folded."""
+    for column in zip(*rows):
+        strings = {term.value for term in column if term is not None and term.kind == "literal" and term.datatype is None}
+        if sorted(strings) != sorted(strings, key=lambda value: (value.casefold(), value)):
+            return True
+    return False

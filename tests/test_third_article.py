@@ -52,8 +52,8 @@ def test_it_builds_beside_the_seed_and_the_second_article(tmp_path: Path):
 def test_unnamed_people_have_a_describing_label_and_no_name(dataset):
     unnamed = rows(dataset, "unnamed")
     assert {(r["actorLabel"], r.get("fromLabel")) for r in unnamed} == {
-        ("a senior official from Vietnam (not named in the article)", "Vietnam"),
-        ("a delegate at the meeting (not named in the article)", None),
+        ("A senior official from Vietnam (not named in the article)", "Vietnam"),
+        ("A delegate at the meeting (not named in the article)", None),
     }
     named = {r["actor"] for r in rows(dataset, "names")}
     assert not named & {r["actor"] for r in unnamed}
