@@ -41,6 +41,23 @@ def built_two_articles(tmp_path_factory) -> BuildResult:
     return build(seeds, seeds.parent / "dist")
 
 
+@pytest.fixture(scope="session")
+def seed_site(built_seed) -> Path:
+    """The seed's site (kg site), written once for the session (read-only for tests)."""
+    from kg.site.build import build_site
+
+    return build_site(built_seed.out, built_seed.out.parent / "site", workers=1).out
+
+
+@pytest.fixture(scope="session")
+def served(built_seed, seed_site):
+    """kg serve on the seed's site, on a free loopback port, for the session."""
+    from kg.serve import Server
+
+    with Server(built_seed.out, seed_site, timeout=5.0) as server:
+        yield server
+
+
 @pytest.fixture
 def run_kg():
     """Run the `kg` command line in-process; returns click's Result (exit_code, stdout, stderr)."""

@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 import requests
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from kg.query import LocalDataset, list_queries, run_query
-from kg.serve import Server
-from kg.site.build import build_site
 
 QUERY = "SELECT ?label WHERE { <https://kg.example.org/person/hun-sen> <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
-
-
-@pytest.fixture(scope="session")
-def served(built_seed, tmp_path_factory):
-    """kg serve on the seed, on a free loopback port, for the session."""
-    site = build_site(built_seed.out, tmp_path_factory.mktemp("served") / "site", workers=1).out
-    with Server(built_seed.out, site, timeout=5.0) as server:
-        yield server
 
 
 def get(server, path: str, accept: str | None = None, **kwargs) -> requests.Response:

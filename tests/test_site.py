@@ -26,12 +26,6 @@ GAF = "http://groundedannotationframework.org/gaf#"
 
 
 @pytest.fixture(scope="session")
-def seed_site(built_seed) -> Path:
-    """The seed's site, written once for the session (read-only for tests)."""
-    return build_site(built_seed.out, built_seed.out.parent / "site", workers=1).out
-
-
-@pytest.fixture(scope="session")
 def textless_site(built_seed, tmp_path_factory) -> Path:
     dist = dist_with_text_elsewhere(built_seed.out, tmp_path_factory.mktemp("textless") / "dist", keep_text=False)
     return build_site(dist, dist / "site", workers=1).out

@@ -254,7 +254,7 @@ def _write_index(store: ox.Store, source: StoreSource, paths: SitePaths, data: D
     written = []
     assets = staging / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
-    for name in ("site.css", "site.js"):
+    for name in ("site.css", "site.js", "favicon.svg"):
         written.append(_write(assets / name, (_SITE / "static" / name).read_bytes()))
     for name in ("nginx.conf", "apache.conf"):
         written.append(_write(assets / name, (_SITE / "server" / name).read_bytes()))
