@@ -76,7 +76,8 @@ def build_site(dist: Path = Path("dist"), out: Path | None = None, *, workers: i
             for start in range(0, len(iris), _BATCH):
                 tasks.append(("entities", kind, iris[start:start + _BATCH]))
         total = len(data.graph_files) + sum(len(iris) for iris in kinds.values())
-        say(f"Writing the pages of {total:,} resources ({len(data.graph_files):,} articles)")
+        articles = len(data.graph_files)
+        say(f"Writing the pages of {total:,} resources ({articles:,} article{'s' if articles != 1 else ''})")
         result = SiteResult(out)
         workers = workers or _cores()
         done = _run(tasks, (str(data.store_folder), data.base, str(staging)), workers if total >= _IN_PROCESS else 1,

@@ -150,6 +150,8 @@ class StoreSource:
                 if value is not None:
                     found = str(value)
                     break
+            if found is None and (identifier := self.value(iri, str(SCHEMA.identifier))) is not None:
+                found = f"Article {identifier}"  # an article has no label, but its id
             self._labels[iri] = found
         return self._labels[iri]
 

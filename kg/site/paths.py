@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-import posixpath
+import functools
 from urllib.parse import quote, unquote
 
 __all__ = ["SitePaths", "ASSETS", "safe_href"]
@@ -43,8 +43,18 @@ class SitePaths:
             raise ValueError(f"the base IRI {base!r} ends in {base[-1]!r}: the site needs one ending in '/', "
                              "whose IRIs are paths under the site's root")
         self.base = base
+        self._folders: dict[str, str | None] = {}
 
     def folder(self, iri: str) -> str | None:
+        """The folder of the page of `iri` (its document, for a hash IRI), relative to the root and
+        decoded; '' for the root; None when `iri` is not under the base or names no safe file."""
+        if iri not in self._folders:
+            if len(self._folders) > 200_000:
+                self._folders.clear()
+            self._folders[iri] = self._folder(iri)
+        return self._folders[iri]
+
+    def _folder(self, iri: str) -> str | None:
         """The folder of the page of `iri` (its document, for a hash IRI), relative to the root and
         decoded; '' for the root; None when `iri` is not under the base or names no safe file."""
         if not iri.startswith(self.base):
@@ -88,6 +98,7 @@ class SitePaths:
         return "../" * depth
 
 
+@functools.lru_cache(maxsize=100_000)
 def relative(from_folder: str, path: str) -> str:
     """`path` (decoded, relative to the root) as a percent-encoded link from a page in `from_folder`.
 
@@ -96,7 +107,12 @@ def relative(from_folder: str, path: str) -> str:
     >>> relative("", "a:b/index.html")
     'a%3Ab/index.html'
     """
-    link = posixpath.relpath(path, from_folder or ".")
+    here = from_folder.split("/") if from_folder else []
+    there = path.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    link = "/".join([".."] * (len(here) - common) + there[common:])
     # ':' is escaped too, so that no first segment reads as a scheme (a:b/ is not a link to "a:").
     return "/".join(segment if segment in ("..", ".") else quote(segment, safe=_PATH_SAFE)
                     for segment in link.split("/"))
