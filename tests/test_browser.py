@@ -24,7 +24,7 @@ from kg.build import build
 from kg.serve import Server
 from kg.site.build import build_site
 from sitefixtures import hostile_seeds
-from test_site import ARTICLE, denoted, mentions_in_graph
+from test_site import denoted, mentions_in_graph
 
 pytestmark = pytest.mark.browser
 

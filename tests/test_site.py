@@ -18,7 +18,7 @@ from kg.build import build
 from kg.errors import InputError
 from kg.site import connections as connections_module
 from kg.site.build import MARKER, build_site, site_is_current
-from sitefixtures import HOSTILE_BITS, dist_with_text_elsewhere, hostile_seeds
+from sitefixtures import dist_with_text_elsewhere, hostile_seeds
 
 ARTICLE = "https://kg.example.org/article/000_ce469ea1af2cc5a4"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"

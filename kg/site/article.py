@@ -58,11 +58,14 @@ class Mention:
         return unquote(self.iri.split("#", 1)[1]) if "#" in self.iri else f"char={self.begin},{self.end}"
 
 
-def article_page(graph_file: Path, source: StoreSource, paths: SitePaths) -> Page:
-    """The page of the article whose graph is in `graph_file`."""
+def article_page(graph_file: Path, source: StoreSource, paths: SitePaths) -> Page | None:
+    """The page of the article whose graph is in `graph_file`; None for a graph that holds no article
+    (such as a graph of texts alone)."""
     graph = GraphIndex.parse(graph_file)
     articles = [s for s in graph.subjects() if T.NewsArticle in graph.types(s)]
-    if len(articles) != 1:
+    if not articles:
+        return None
+    if len(articles) > 1:
         raise InputError(f"the graph holds {len(articles)} articles, not one; run `kg build` again", path=graph_file)
     article = articles[0]
     folder = paths.folder(article)

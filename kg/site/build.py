@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, KgError
+from kg.errors import InputError
 from kg.resources import _PACKAGE
-from kg.site.data import Dist, Lit, SiteQueries, StoreSource, T, open_store
+from kg.site.data import Dist, SiteQueries, StoreSource, T, open_store
 from kg.site.paths import ASSETS, SitePaths, relative
 from kg.site.terms import ACTOR_CLASSES, kind_of
 
@@ -157,7 +157,7 @@ def _task(task: tuple) -> tuple[str, int, int, int]:
 
     state = _STATE
     if task[0] == "article":
-        pages = [article_page(Path(task[1]), state["source"], state["paths"])]
+        pages = [page for page in [article_page(Path(task[1]), state["source"], state["paths"])] if page]
         kind = "article"
     else:
         kind = task[1]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from kg.site.data import Lit, SiteQueries, StoreSource, T, Term
 from kg.site.paths import SitePaths, safe_href
-from kg.site.terms import actor_kind, compact, kind_of, precision, readable, status_group
+from kg.site.terms import actor_kind, compact, precision, readable, status_group
 
 __all__ = ["Link", "Value", "Evidence", "Page", "Linker", "entity_pages", "MAX_ROWS"]
 
@@ -244,10 +244,6 @@ def _sections_post(iris: Sequence[str], queries: SiteQueries) -> dict:
     return {"holders": holders, "_evidence_of": {row["membership"] for rows in holders.values() for row in rows}}
 
 
-def _sections_statement(iris: Sequence[str], queries: SiteQueries) -> dict:
-    return {}
-
-
 _SECTIONS: dict[str, Callable] = {
     "actor": _sections_actor, "event": _sections_event, "post": _sections_post,
 }
@@ -368,8 +364,3 @@ def _build_statement(data: dict, iri: str, source: StoreSource, linker: Linker, 
 _BUILDERS: dict[str, Callable] = {
     "actor": _build_actor, "event": _build_event, "post": _build_post, "statement": _build_statement,
 }
-
-
-def kind_of_resource(source: StoreSource, iri: str) -> str:
-    """The page kind of `iri`, from its classes in the store."""
-    return kind_of(source.types(iri))

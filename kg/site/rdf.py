@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from kg.site.data import Lit, Term, n3
+from kg.site.data import Lit, Term, n3  # Lit: for the example above
 from kg.write.jsonld import jsonld_context, jsonld_fragment
 from kg.write.nquads import GraphText
 from kg.write.turtle import PREFIX_LINES, turtle
