@@ -57,6 +57,7 @@ def test_an_unacceptable_type_is_406_and_a_missing_resource_404(served):
     assert missing.status_code == 404 and "Nothing here" in missing.text
     assert get(served, "/../../etc/passwd").status_code == 404
     assert get(served, "/%2e%2e/%2e%2e/etc/passwd").status_code == 404
+    assert get(served, "/.htaccess").status_code == 404 and get(served, "/.kg-site").status_code == 404
 
 
 def test_pages_are_sent_with_a_content_security_policy(served):
@@ -184,4 +185,9 @@ def test_every_bundled_query_answers_as_embedded_through_sparqlwrapper(served, b
         wrapper.setReturnFormat(JSON)
         answer = wrapper.queryAndConvert()
         expected = run_query(query, params, local)
-        assert len(answer["results"]["bindings"]) == len(expected.rows), query.name
+        names = answer["head"]["vars"]
+        assert tuple(names) == expected.vars, query.name
+        got = [tuple(row[name]["value"] if name in row else None for name in names)
+               for row in answer["results"]["bindings"]]
+        assert got == [tuple(term.value if term is not None else None for term in row) for row in expected.rows], \
+            query.name

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote
+from urllib.parse import parse_qs, quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -114,7 +114,8 @@ def _document(request: Request, site: Path) -> Response:
     """A document of the site as it is, or the 303 from a resource's IRI to its document."""
     raw = request.scope["path"]
     parts = [part for part in raw.split("/")]
-    if any(part in (".", "..") or "\0" in part or "\\" in part for part in parts):
+    # No way out of the site, and none of its hidden files (.htaccess, the marker .kg-site).
+    if any(part.startswith(".") or "\0" in part or "\\" in part for part in parts):
         return _missing(site)
     relative = "/".join(part for part in parts if part)
     target = (site / relative) if relative else site
@@ -127,7 +128,7 @@ def _document(request: Request, site: Path) -> Response:
     if not target.is_dir():
         return _missing(site)
     wanted = choose(request.headers.get("accept"), DOCUMENT_TYPES)
-    location = quote(unquote(raw), safe="/-._~!$&'()*+,;=:@")
+    location = quote(raw, safe="/-._~!$&'()*+,;=:@")  # the path as the client sent it, encoded again
     if wanted is None:
         return _plain(406, "this resource is described as text/html, text/turtle and application/ld+json",
                       {"Vary": "Accept"})

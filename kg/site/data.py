@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -54,6 +54,7 @@ def term(node) -> Term | None:
     return None
 
 
+@lru_cache(maxsize=200_000)
 def n3(value: Term) -> str:
     """A plain value as N-Triples text, escaped by pyoxigraph (which checks an IRI before it writes it)."""
     if isinstance(value, Lit):

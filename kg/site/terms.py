@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kg.vocab import PREFIXES
@@ -21,6 +22,7 @@ _NAMESPACES = sorted(((str(namespace), prefix) for prefix, namespace in PREFIXES
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=100_000)
 def compact(iri: str) -> str:
     """The IRI with one of kg's prefixes where one fits, else whole."""
     for namespace, prefix in _NAMESPACES:
