@@ -38,6 +38,7 @@ _MARKER_SIGN = "Written by kg site"
 _SITE = _PACKAGE / "site"
 _BATCH = 200  # resources of one kind per task
 _IN_PROCESS = 300  # with fewer resources than this, no worker process is started
+_EMBEDDED_HEIGHT = 4000  # px: a taller timeline picture is linked from the index, not shown in it
 
 
 @dataclass
@@ -266,11 +267,12 @@ def _write_index(store: ox.Store, source: StoreSource, paths: SitePaths, data: D
 
     timeline = None
     drawn = Timeline.of(LocalDataset(store))
-    if drawn.summary() and "0 events" not in drawn.summary().split(",")[0]:
+    if drawn.events:
         svg = drawn.svg()
         written.append(_write(assets / "timeline.svg", svg.encode("utf-8")))
         width, height = _svg_size(svg)
-        timeline = {"href": f"{ASSETS}/timeline.svg", "summary": drawn.summary(), "width": width, "height": height}
+        timeline = {"href": f"{ASSETS}/timeline.svg", "summary": drawn.summary(), "width": width, "height": height,
+                    "embed": height <= _EMBEDDED_HEIGHT}
 
     picture = connections(queries.select_all("connections"), lambda iri: linker.link(iri).href, use_dot=use_dot)
     connections_svg = env.get_template("_connections.svg").render(picture=picture)
