@@ -173,10 +173,10 @@ MARKED = """() => {
 }"""
 
 
-def test_the_article_page_marks_exactly_the_mentions_of_the_graph(served, built_seed, watched):
+def test_the_article_page_marks_exactly_the_mentions_of_the_graph(served, built_seed_with_text, watched):
     watched.page.goto(served.url + "article/000_ce469ea1af2cc5a4/")
     marked = watched.page.evaluate(MARKED)
-    expected = mentions_in_graph(built_seed.out)
+    expected = mentions_in_graph(built_seed_with_text.out)
     assert len(marked) == len(expected) > 100
     for (begin, end), words in expected.items():
         found = marked[f"{begin},{end}"]
@@ -185,7 +185,7 @@ def test_the_article_page_marks_exactly_the_mentions_of_the_graph(served, built_
     assert watched.problems == []
 
 
-def test_selecting_an_actor_highlights_its_mentions(served, built_seed, watched):
+def test_selecting_an_actor_highlights_its_mentions(served, built_seed_with_text, watched):
     page = watched.page
     page.goto(served.url + "article/000_ce469ea1af2cc5a4/")
     assert page.locator(".hl").count() == 0
@@ -193,12 +193,12 @@ def test_selecting_an_actor_highlights_its_mentions(served, built_seed, watched)
         page.click(f'li[data-iri="{actor}"] a.mark')
         page.wait_for_function("() => document.querySelectorAll('.hl').length > 0")
         highlighted = set(page.eval_on_selector_all(".hl", "els => els.map(e => e.dataset.char)"))
-        expected = {f"{b},{e}" for b, e in denoted(built_seed.out, actor)}
+        expected = {f"{b},{e}" for b, e in denoted(built_seed_with_text.out, actor)}
         assert highlighted == expected, actor
         assert page.get_attribute(f'li[data-iri="{actor}"] a.mark', "aria-pressed") == "true"
         colour = page.eval_on_selector(".hl", "e => getComputedStyle(e).backgroundColor")
         assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
-    assert len(denoted(built_seed.out, HUN_SEN)) == 6
+    assert len(denoted(built_seed_with_text.out, HUN_SEN)) == 6
     assert watched.problems == []
 
 

@@ -165,18 +165,18 @@ def _examples():
 
 
 @pytest.mark.parametrize("name, params", list(_examples()))
-def test_every_bundled_query_answers_as_embedded_through_kg_query(served, built_seed, run_kg, name, params):
+def test_every_bundled_query_answers_as_embedded_through_kg_query(served, built_seed_with_text, run_kg, name, params):
     arguments = [a for key, value in params.items() for a in ("--param", f"{key}={value}")]
     remote = run_kg("query", name, *arguments, "--endpoint", served.url + "sparql", "--format", "json")
     assert remote.exit_code == 0, remote.output
-    embedded = run_kg("query", name, *arguments, "--out", str(built_seed.out), "--format", "json")
+    embedded = run_kg("query", name, *arguments, "--out", str(built_seed_with_text.out), "--format", "json")
     assert json.loads(remote.stdout) == json.loads(embedded.stdout)
 
 
-def test_every_bundled_query_answers_as_embedded_through_sparqlwrapper(served, built_seed):
+def test_every_bundled_query_answers_as_embedded_through_sparqlwrapper(served, built_seed_with_text):
     from kg.query import bind_params, with_values
 
-    local = LocalDataset.from_files(built_seed.out / "kg.nq")
+    local = LocalDataset.from_files(built_seed_with_text.out / "kg.nq")
     for query in list_queries():
         params = query.examples[0] if query.examples else {}
         wrapper = SPARQLWrapper(served.url + "sparql")

@@ -90,6 +90,7 @@ def article_page(graph_file: Path, source: StoreSource, paths: SitePaths) -> Pag
         "copyright_holder": _links(linker, graph.objects(article, T.copyrightHolder)),
         "published": _published(graph, article),
         "has_text": text is not None,
+        "context_fragment": _fragment(context),
         "tokens": text_tokens(text, mentions) if text is not None else [],
         "mentions": mentions,
         "legend": _legend(resources),
@@ -364,6 +365,11 @@ def _document_triples(graph: GraphIndex, source: StoreSource, article: str, cont
         if label is not None:
             document.append((iri, T.label, label))
     return document
+
+
+def _fragment(iri: str | None) -> str:
+    """The fragment of a hash IRI (the context's `char=0,2852`): the id of its element in the page."""
+    return unquote(iri.split("#", 1)[1]) if iri and "#" in iri else "the-text"
 
 
 def _int(value: Term | None) -> int | None:
