@@ -12,7 +12,7 @@ import yaml
 
 from conftest import FIXTURES
 
-__all__ = ["HOSTILE_BITS", "hostile_seeds", "dist_with_text_elsewhere"]
+__all__ = ["HOSTILE_BITS", "hostile_seeds", "dist_with_text_elsewhere", "build_with_text"]
 
 IS_STRING = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"
 WIRE = FIXTURES / "articles" / "mekong_wire_2022_03_10"
@@ -50,6 +50,18 @@ def hostile_seeds(folder: Path) -> Path:
     (folder / f"{name}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
     return folder
+
+
+def build_with_text(seeds: Path, out: Path):
+    """kg build of `seeds` into `out` with the texts published: --with-text where kg has it, else as
+    kg builds by default, each text in its article's graph."""
+    import inspect
+
+    from kg.build import build
+
+    if "with_text" in inspect.signature(build).parameters:
+        return build(seeds, out, with_text=True)
+    return build(seeds, out)
 
 
 def dist_with_text_elsewhere(dist: Path, out: Path, *, keep_text: bool) -> Path:

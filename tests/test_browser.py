@@ -20,10 +20,9 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
-from kg.build import build
 from kg.serve import Server
 from kg.site.build import build_site
-from sitefixtures import hostile_seeds
+from sitefixtures import build_with_text, hostile_seeds
 from test_site import denoted, mentions_in_graph
 
 pytestmark = pytest.mark.browser
@@ -230,7 +229,7 @@ def test_the_site_works_from_a_file_folder(seed_site, watched):
 @pytest.fixture(scope="module")
 def hostile_served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile-browser")
-    result = build(hostile_seeds(folder / "seeds"), folder / "dist")
+    result = build_with_text(hostile_seeds(folder / "seeds"), folder / "dist")
     site = build_site(result.out, result.out / "site", workers=1).out
     with Server(result.out, site, timeout=5.0) as server:
         yield server, site

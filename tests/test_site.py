@@ -18,7 +18,7 @@ from kg.build import build
 from kg.errors import InputError
 from kg.site import connections as connections_module
 from kg.site.build import MARKER, build_site, site_is_current
-from sitefixtures import dist_with_text_elsewhere, hostile_seeds
+from sitefixtures import build_with_text, dist_with_text_elsewhere, hostile_seeds
 
 ARTICLE = "https://kg.example.org/article/000_ce469ea1af2cc5a4"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
@@ -34,7 +34,7 @@ def textless_site(built_seed_with_text, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
-    result = build(hostile_seeds(folder / "seeds"), folder / "dist")
+    result = build_with_text(hostile_seeds(folder / "seeds"), folder / "dist")
     return build_site(result.out, result.out / "site", workers=1).out
 
 
