@@ -14,7 +14,6 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import SEEDS
-from kg.build import build
 from kg.errors import InputError
 from kg.site import connections as connections_module
 from kg.site.build import MARKER, build_site, site_is_current
