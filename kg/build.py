@@ -9,16 +9,19 @@ description and its check, and the files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pyoxigraph import NamedNode
 from rdflib import Graph
 
 from kg.check import Finding
-from kg.describe import describe
+from kg.describe import CC_BY, describe, distributions, file_triples
 from kg.engine.article import (PLANS, ArticleJob, ArticleResult, Failure, as_graph, check_graph_text,
                                prepare_article)
 from kg.engine.cache import Cache, code_digest
@@ -55,7 +58,8 @@ class BuildResult:
 
     @cached_property
     def graphs(self) -> list[Graph]:
-        """One rdflib Graph per article, then the metadata graph (parsed when first asked for)."""
+        """One rdflib Graph per article, then per published text, then the metadata graph (parsed when
+        first asked for)."""
         return [as_graph(text) for text in self.texts]
 
 
@@ -76,23 +80,29 @@ def build(
     scheduler: str | None = None,
     cache: Path | None | bool = True,
     terminal: bool = False,
+    with_text: bool = False,
+    license: str = CC_BY,
 ) -> BuildResult:
     """Build the dataset of every article in `seeds` into `out`; nothing in `out` changes on error.
 
     `workers` processes (default: this machine's cores) or the Dask scheduler at `scheduler` build
     the articles that `cache` (a folder; True for `.kg-cache` beside `out`; False or None for none)
-    does not hold already.
+    does not hold already. The articles' full texts are published only `with_text`, each in a graph of
+    its own under its publisher's rights; they are checked against in any case. `license` is the
+    IRI of the licence of what kg makes (CC BY 4.0 by default).
     """
     try:
         check_base(base)
     except ValueError as error:
         raise InputError(str(error), field="--base") from None
+    _check_license(license)
     say = progress or (lambda message: None)
     recover(out)  # a build killed while writing may have left the previous dist/ beside it
     records = find_records(seeds)
     shapes_folder = shipped_dir("shapes")
     shapes_digest = _digest_folder(shapes_folder)
-    salt = hashlib.sha256("\0".join((code_digest(), shapes_digest, base)).encode()).hexdigest()
+    inputs = (code_digest(), shapes_digest, base, f"with_text={with_text}")  # what every article's result depends on
+    salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
     store = Cache(_cache_folder(cache, out), seeds, salt)
 
     results: list[ArticleResult | Failure | None] = [store.lookup(record) for record in records]
@@ -103,7 +113,7 @@ def build(
     todo = [index for index, result in enumerate(results) if result is None]
     counter = Progress(len(records), say, terminal=terminal)
     counter.skip(len(records) - len(todo))
-    jobs = [ArticleJob(str(records[index]), base, str(shapes_folder)) for index in todo]
+    jobs = [ArticleJob(str(records[index]), base, str(shapes_folder), with_text) for index in todo]
     outcomes = run_jobs(jobs, workers=workers or default_workers(), scheduler=scheduler,
                         done=lambda outcome: counter.step())
     for index, outcome in zip(todo, outcomes):
@@ -114,27 +124,43 @@ def build(
 
     check_shared(articles)
     findings = _once(finding for article in articles for finding in article.findings)
-    metadata = graph_text(describe(articles, base, shapes_digest), "metadata")
+    metadata = graph_text(describe(articles, base, shapes_digest, license), "metadata")
     findings = sorted(findings + check_graph_text(metadata, str(shapes_folder)), key=_finding_order)
     violations = [finding for finding in findings if finding.severity == "Violation"]
     if violations:
         raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
                                  report="\n".join(finding.line() for finding in findings))
-    texts = [article.graph for article in articles] + [metadata]
-    files = write_dataset(texts[:-1], metadata, load_ontology(), out, keep=[seeds])
+    graphs = [article.graph for article in articles]
+    full_texts = [article.text for article in articles if article.text is not None]
+    described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
+    files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
+                          describe_files=functools.partial(file_triples, described))
     store.prune(records)
     return BuildResult(
         articles=len(articles),
-        triples=sum(article.triples for article in articles) + metadata.nquads.count(b"\n"),
+        triples=sum(article.triples + article.text_triples for article in articles)
+        + metadata.nquads.count(b"\n"),
         actors=len(set().union(*(article.actors for article in articles))),
         events=len(set().union(*(article.events for article in articles))),
         statements=len(set().union(*(article.statements for article in articles))),
         out=out,
         files=files,
-        texts=texts,
+        texts=[*graphs, *full_texts, metadata],
         warnings=findings,
         built=len(todo),
     )
+
+
+def _check_license(license: str) -> None:
+    """The licence must be an absolute http(s) IRI that N-Quads can hold, as a licence's IRI is."""
+    try:
+        valid = urlsplit(license).scheme in ("http", "https") and bool(urlsplit(license).netloc)
+        NamedNode(license)
+    except ValueError:
+        valid = False
+    if not valid or any(c.isspace() or c in '<>"{}|\\^`' for c in license):
+        raise InputError(f"the licence {license!r} is not an absolute http(s) IRI, such as "
+                         f"{CC_BY}", field="--license")
 
 
 def _succeeded(results: list[ArticleResult | Failure | None]) -> list[ArticleResult]:

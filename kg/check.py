@@ -121,8 +121,7 @@ def run_shapes(data: Graph, shapes: Graph, shapes_source: Path | str = "shapes")
             shacl_graph=shapes,
             inference="none",
             advanced=False,
-            allow_warnings=True,
-        )
+        )  # and without allow_warnings: SHACL's sh:conforms is false as soon as there is any result
     except (ReportableRuntimeError, ParseBaseException) as error:  # not SHACL, or a SPARQL query that does not parse
         raise InputError(f"the shapes cannot be used: {_first_sentence(error)}", path=shapes_source) from None
     if isinstance(report, ValidationFailure):  # returned, not raised: a SPARQL constraint with MINUS, VALUES, SERVICE

@@ -102,9 +102,16 @@ def main() -> None:
               help="Folder of the articles' cached results [default: .kg-cache beside OUT].")
 @click.option("--no-cache", is_flag=True, help="Build every article again, and keep nothing for the next build.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress and no warnings: only the summary or the error.")
+@click.option("--with-text", is_flag=True,
+              help="Publish each article's full text too, in a graph of its own (texts/NAME.ttl) under its "
+                   "publisher's rights; by default only its digest, length and the mentions' words are.")
+@click.option("--license", "license_iri", metavar="IRI", envvar="KG_LICENSE",
+              default="https://creativecommons.org/licenses/by/4.0/", show_default=True,
+              help="The licence of what kg makes (the statements, not the articles' texts) (env KG_LICENSE).")
 @click.option("--site", "with_site", is_flag=True, help="Then write the dataset's site into OUT/site (as kg site does).")
 def build(seeds: Path, out: Path, base: str | None, workers: int | None, scheduler: str | None,
-          cache: Path | None, no_cache: bool, quiet: bool, with_site: bool) -> None:
+          cache: Path | None, no_cache: bool, quiet: bool, with_text: bool, license_iri: str,
+          with_site: bool) -> None:
     """Build the dataset of every article in SEEDS into OUT (Turtle, TriG, N-Quads, JSON-LD).
 
     Articles whose text, record, kg and shapes did not change since the last build are taken from
@@ -117,7 +124,7 @@ def build(seeds: Path, out: Path, base: str | None, workers: int | None, schedul
     terminal = sys.stderr.isatty() and not quiet
     result = run_build(seeds, out, base or DEFAULT_BASE, progress=None if quiet else _progress_line(terminal),
                        workers=workers, scheduler=scheduler, cache=False if no_cache else (cache or True),
-                       terminal=terminal)
+                       terminal=terminal, with_text=with_text, license=license_iri)
     if terminal:
         click.echo("", err=True)  # end the line that progress redrew
     if not quiet:
@@ -302,7 +309,7 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path, 
 
     result = validate_files(list(files) or [out / "kg.trig"], shapes, allow_remote_context=allow_remote_context)
     click.echo(render(result, fmt), nl=False)
-    if not result.conforms:
+    if not result.passes:  # warnings alone leave the exit code 0, though SHACL says the data does not conform
         raise NotConformingError(f"the data does not conform to the shapes: {len(result.violations)} violation(s)")
 
 
@@ -334,18 +341,30 @@ def load(url: str | None, query_endpoint: str | None, update_endpoint: str | Non
     kg did not write are left alone. Credentials come from KG_STORE_USER and KG_STORE_PASSWORD,
     or from a netrc file, and go only to the host they are for.
     """
-    from kg.stores import Store, load_dist
+    from kg.stores import ChangedDataError, Store, load_dist
 
     with Store.connect(url, store_type=store_type, query=query_endpoint, update=update_endpoint,
                        graph_store=graph_store_endpoint, timeout=timeout, retries=retries,
                        allow_redirects=allow_redirects) as store:
-        result = load_dist(store, dist, base=base, say=_say, method=method, verify=verify, batch_size=batch_size,
-                           progress=lambda progress: _say(progress.line()))
+        try:
+            result = load_dist(store, dist, base=base, say=_say, method=method, verify=verify,
+                               batch_size=batch_size, progress=lambda progress: _say(progress.line()))
+        except ChangedDataError as error:
+            _report_changes(error)
     click.echo(f"Loaded {result.graphs} graph{'s' if result.graphs != 1 else ''} ({result.triples:,} triples) "
                f"into {result.store} by {method} in {result.seconds:.2f} s: {result.rate:,.0f} triples/s")
     if result.removed:
         click.echo(f"Removed {len(result.removed)} graph{'s' if len(result.removed) != 1 else ''} that an earlier "
                    "load wrote and dist/ no longer has: " + ", ".join(f"<{iri}>" for iri in result.removed))
     if verify != "none":
-        click.echo("Verified: " + ("every graph holds exactly the triples sent (compared by value)" if verify == "full"
+        click.echo("Verified: " + ("every graph holds exactly the triples sent (values and datatypes)" if verify == "full"
                                    else "every graph holds as many triples as were sent"))
+
+
+def _report_changes(error) -> None:
+    """What the store changed, one line per kind of change on stderr, then the error (exit code 3)."""
+    from kg.errors import StoreError
+
+    for line in error.changes:
+        click.echo(f"Changed by the store: {line}", err=True)
+    raise StoreError(f"{error.where} holds the values sent, but {error.summary()}")

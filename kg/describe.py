@@ -1,9 +1,24 @@
-"""The dataset's description: VoID and DCAT for the data, PROV for how it was built."""
+"""The dataset's description: VoID and DCAT for the data and its files, PROV for how it was built.
+
+What kg makes and what it does not are described apart. The dataset (`<base>dataset`) is kg's
+statements, one article graph each (its void:subsets), under kg's licence (CC BY 4.0 unless the
+build says otherwise). An article's text is its publisher's: only with `kg build --with-text` is
+it published, each in a graph of its own (`<base>graph/ID/text`), described as a dataset of its
+own under its holder's rights (dcterms:rights, dcterms:rightsHolder, schema:copyrightHolder) and
+no licence; the files that hold both say so in dcterms:rights instead of giving a licence.
+
+Each count names what it counts: a void:Dataset's IRI is the named graph (or, for the dataset,
+the article graphs) whose triples it counts, the metadata graph counts itself, and nothing counts
+the files. Every file kg writes is a dcat:Distribution with its download URL under the base IRI
+(`<base>dist/PATH`) and a void:dataDump where it is RDF. Its size and checksum are not here:
+they are added to void.ttl alone (`file_triples`), once the files are written, since a file
+holding this graph could not give its own checksum; void.ttl gives neither of itself.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,33 +27,53 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, Literal, URIRef
 
 from kg.iris import DatasetIris, Iris
-from kg.vocab import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD, new_graph
+from kg.vocab import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, VOID, XSD, new_dataset, new_graph, sha256_checksum
 
 if TYPE_CHECKING:
     from kg.engine.article import ArticleResult
 
-__all__ = ["Distribution", "DISTRIBUTIONS", "describe"]
+__all__ = ["CC_BY", "Distribution", "DATASET_FILES", "describe", "distributions", "file_triples"]
 
-CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 
 @dataclass(frozen=True)
 class Distribution:
+    """One file of dist/: its path there, media type and label, and whether it is an RDF dump of the data."""
+
     file: str
     media_type: str
     title: str
+    dump: bool = True
+    data: bool = True  # holds the article graphs, and the texts when they are published
 
 
-DISTRIBUTIONS = (
+# The files of the dataset as a whole; graphs/ID.ttl, texts/ID.ttl and void.ttl hang off their own graphs.
+DATASET_FILES = (
     Distribution("kg.ttl", "text/turtle", "All graphs merged, as Turtle"),
     Distribution("kg.trig", "application/trig", "One named graph per article, as TriG"),
     Distribution("kg.nq", "application/n-quads", "One named graph per article, as N-Quads"),
     Distribution("kg.jsonld", "application/ld+json", "One named graph per article, as JSON-LD"),
+    Distribution("context.jsonld", "application/ld+json", "The JSON-LD context of kg.jsonld", dump=False, data=False),
+    Distribution("ontology.ttl", "text/turtle", "kg's own terms (kgo:), as Turtle", dump=False, data=False),
 )
+_VOID = Distribution("void.ttl", "text/turtle", "The dataset's description, with each other file's size and checksum")
 
 
-def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str) -> Graph:
-    """The metadata graph: the dataset, one subset per article graph, its files, and the build.
+def distributions(base: str, names: Sequence[str], texts: Sequence[str]) -> dict[str, URIRef]:
+    """Each file the dataset's description lists, by its path in dist/ -> its distribution's IRI.
+
+    `names` are the articles' ids (graphs/ID.ttl), `texts` those whose text is published (texts/ID.ttl).
+    """
+    iris = DatasetIris(base)
+    paths = [d.file for d in DATASET_FILES] + [_VOID.file]
+    paths += [f"graphs/{name}.ttl" for name in names] + [f"texts/{name}.ttl" for name in texts]
+    return {path: iris.distribution(path) for path in paths}
+
+
+def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str, license: str = CC_BY) -> Graph:
+    """The metadata graph: the dataset, its article graphs, the texts' graphs, the files and the build.
 
     The dataset's triples are its article graphs' triples, counted graph by graph; its subjects and
     properties are counted once each over all of them.
@@ -46,6 +81,8 @@ def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str) -
     iris = DatasetIris(base)
     graph = new_graph(identifier=iris.metadata_graph())
     dataset, build = iris.dataset(), iris.build()
+    texts = [article for article in articles if article.text is not None]
+    files = distributions(base, [article.id for article in articles], [article.id for article in texts])
     add = graph.add
     for cls in (VOID.Dataset, DCAT.Dataset):
         add((dataset, RDF.type, cls))
@@ -54,9 +91,12 @@ def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str) -
     add((dataset, DCTERMS.description, Literal(
         "What news articles state, as RDF grounded in each article's words: actors, posts, events, "
         "statements and who holds them; one named graph per article.")))
-    add((dataset, DCTERMS.license, CC_BY))
+    add((dataset, DCTERMS.license, URIRef(license)))
     add((dataset, DCTERMS.rights, Literal(
-        "The article texts are the copyright of their publishers and are included to ground the data.")))
+        "kg's statements about the articles are under the dataset's licence. The articles' texts are not: "
+        "each is its publisher's, given here by its digest, its length and the offsets and words of what "
+        "the statements cite" + ("; the texts published beside the dataset are datasets of their own, "
+                                 "under their holders' rights." if texts else "."))))
     add((dataset, VOID.uriSpace, Literal(base)))
     triples = sum(article.triples for article in articles)
     subjects = set().union(*(article.subjects for article in articles))
@@ -64,9 +104,46 @@ def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str) -
     add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
     add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
     add((dataset, VOID.properties, Literal(len(predicates), datatype=XSD.integer)))
+    add((dataset, RDFS.comment, Literal(
+        "void:triples, void:distinctSubjects and void:properties count the article graphs (the void:subsets), "
+        "not the metadata graph that describes them nor the texts' graphs, which count their own.")))
     for namespace in sorted(set().union(*(article.vocabularies for article in articles))):
         add((dataset, VOID.vocabulary, URIRef(namespace)))
     add((dataset, PROV.wasGeneratedBy, build))
+    _describe_build(graph, iris, build, shapes_digest)
+    text_rights = Literal("Holds kg's statements, under the dataset's licence, and the articles' texts "
+                          "(graphs <…/text>), which are their publishers' and under no open licence.")
+    for distribution in DATASET_FILES:
+        rights = text_rights if texts and distribution.data else None
+        _file(graph, base, files[distribution.file], distribution, license, rights)
+        add((dataset, DCAT.distribution, files[distribution.file]))
+        if distribution.dump:
+            add((dataset, VOID.dataDump, download_url(base, distribution.file)))
+    for article in articles:
+        _describe_article(graph, base, build, article, files, license)
+    for article in texts:
+        _describe_text(graph, base, build, article, files)
+    _describe_itself(graph, base, build, dataset, files, license)
+    return graph
+
+
+def download_url(base: str, path: str) -> URIRef:
+    """Where a file of dist/ is published: `<base>dist/PATH`."""
+    return URIRef(f"{base}dist/{path}")
+
+
+def file_triples(files: Mapping[str, URIRef], written: Mapping[str, tuple[int, str]]) -> Iterator[tuple]:
+    """dcat:byteSize and spdx:checksum (sha256) of each file described in `files`, from `written`
+    (path -> its size in bytes and sha256 as written); a file not written gets none."""
+    for path, distribution in files.items():
+        if path in written:
+            size, digest = written[path]
+            yield distribution, DCAT.byteSize, Literal(size, datatype=XSD.integer)
+            yield from sha256_checksum(distribution, URIRef(f"{distribution}/sha256"), digest)
+
+
+def _describe_build(graph: Graph, iris: DatasetIris, build: URIRef, shapes_digest: str) -> None:
+    add = graph.add
     add((build, RDF.type, PROV.Activity))
     add((build, RDFS.label, Literal("kg build")))
     shapes = iris.shapes()
@@ -78,28 +155,80 @@ def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str) -
     if epoch and epoch.isdigit():
         ended = datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         add((build, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
-    for article in articles:
-        article_iris = Iris(base, article.id)
-        subset = URIRef(article.graph.iri)
-        record = article_iris.record()
-        add((dataset, VOID.subset, subset))
-        add((dataset, DCTERMS.source, article_iris.article()))
-        add((subset, RDF.type, VOID.Dataset))
-        add((subset, RDFS.label, Literal(f"Graph of article {article.id}")))
-        add((subset, VOID.triples, Literal(article.triples, datatype=XSD.integer)))
-        add((subset, PROV.wasDerivedFrom, article_iris.article()))
-        add((subset, PROV.wasDerivedFrom, record))
-        add((subset, PROV.wasGeneratedBy, build))
-        add((record, RDF.type, PROV.Entity))
-        add((record, RDFS.label, Literal(f"{Path(article.record_path).name} and {Path(article.text_path).name}")))
-        add((record, DCTERMS.identifier, Literal(article.digest)))
-        add((build, PROV.used, record))
-    for distribution in DISTRIBUTIONS:
-        iri = iris.distribution(distribution.file)
-        add((dataset, DCAT.distribution, iri))
-        add((iri, RDF.type, DCAT.Distribution))
-        add((iri, RDFS.label, Literal(distribution.title)))
-        add((iri, DCTERMS.title, Literal(distribution.file)))
-        add((iri, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{distribution.media_type}")))
-        add((iri, DCTERMS.license, CC_BY))
-    return graph
+
+
+def _describe_article(graph: Graph, base: str, build: URIRef, article: ArticleResult, files: Mapping[str, URIRef],
+                      license: str) -> None:
+    """An article's graph as a subset of the dataset, derived from the article and its record, with its file."""
+    add = graph.add
+    dataset, article_iris = DatasetIris(base).dataset(), Iris(base, article.id)
+    subset, record, path = URIRef(article.graph.iri), article_iris.record(), f"graphs/{article.id}.ttl"
+    add((dataset, VOID.subset, subset))
+    add((dataset, DCTERMS.source, article_iris.article()))
+    add((subset, RDF.type, VOID.Dataset))
+    add((subset, RDFS.label, Literal(f"Graph of article {article.id}")))
+    add((subset, VOID.triples, Literal(article.triples, datatype=XSD.integer)))
+    add((subset, PROV.wasDerivedFrom, article_iris.article()))
+    add((subset, PROV.wasDerivedFrom, record))
+    add((subset, PROV.wasGeneratedBy, build))
+    add((subset, VOID.dataDump, download_url(base, path)))
+    _file(graph, base, files[path], Distribution(path, "text/turtle", f"Graph of article {article.id}, as Turtle"),
+          license)
+    add((subset, DCAT.distribution, files[path]))
+    add((subset, RDF.type, DCAT.Dataset))
+    add((record, RDF.type, PROV.Entity))
+    add((record, RDFS.label, Literal(f"{Path(article.record_path).name} and {Path(article.text_path).name}")))
+    add((record, DCTERMS.identifier, Literal(article.digest)))
+    add((build, PROV.used, record))
+
+
+def _describe_text(graph: Graph, base: str, build: URIRef, article: ArticleResult, files: Mapping[str, URIRef]) -> None:
+    """An article's published text: a dataset of its own, under the rights its graph states, with no licence."""
+    add = graph.add
+    text, path = URIRef(article.text.iri), f"texts/{article.id}.ttl"
+    stated = {p: o for _, p, o, _ in new_dataset().parse(data=article.text.nquads, format="nquads")
+              .quads((None, None, None, None))}
+    for cls in (VOID.Dataset, DCAT.Dataset, SCHEMA.Dataset):
+        add((text, RDF.type, cls))
+    add((text, RDFS.label, Literal(f"Text of article {article.id}")))
+    add((text, VOID.triples, Literal(article.text_triples, datatype=XSD.integer)))
+    add((text, DCTERMS.rights, stated[DCTERMS.rights]))
+    add((text, DCTERMS.rightsHolder, stated[DCTERMS.rightsHolder]))
+    add((text, SCHEMA.copyrightHolder, stated[DCTERMS.rightsHolder]))
+    add((text, DCTERMS.source, Iris(base, article.id).article()))
+    add((text, PROV.wasGeneratedBy, build))
+    add((text, VOID.dataDump, download_url(base, path)))
+    add((text, DCAT.distribution, files[path]))
+    _file(graph, base, files[path], Distribution(path, "text/turtle", f"Text of article {article.id}, as Turtle"),
+          None, stated[DCTERMS.rights])
+
+
+def _describe_itself(graph: Graph, base: str, build: URIRef, dataset: URIRef, files: Mapping[str, URIRef],
+                     license: str) -> None:
+    """The metadata graph as a dataset description that counts its own triples, with void.ttl as its file."""
+    add = graph.add
+    metadata = URIRef(graph.identifier)
+    for cls in (VOID.Dataset, DCAT.Dataset, VOID.DatasetDescription):
+        add((metadata, RDF.type, cls))
+    add((metadata, RDFS.label, Literal("The dataset's description (this graph)")))
+    add((metadata, FOAF.primaryTopic, dataset))
+    add((metadata, PROV.wasGeneratedBy, build))
+    add((metadata, VOID.dataDump, download_url(base, _VOID.file)))
+    add((metadata, DCAT.distribution, files[_VOID.file]))
+    _file(graph, base, files[_VOID.file], _VOID, license)
+    add((metadata, VOID.triples, Literal(len(graph) + 1, datatype=XSD.integer)))  # this triple too
+
+
+def _file(graph: Graph, base: str, iri: URIRef, distribution: Distribution, license: str | None,
+          rights: Literal | None = None) -> None:
+    """A file of dist/ as a dcat:Distribution: where it is published, its type, and its licence or rights."""
+    add = graph.add
+    add((iri, RDF.type, DCAT.Distribution))
+    add((iri, RDFS.label, Literal(distribution.title)))
+    add((iri, DCTERMS.title, Literal(distribution.file)))
+    add((iri, DCAT.mediaType, URIRef(_MEDIA_TYPES + distribution.media_type)))
+    add((iri, DCAT.downloadURL, download_url(base, distribution.file)))
+    if rights is not None:
+        add((iri, DCTERMS.rights, rights))
+    elif license is not None:
+        add((iri, DCTERMS.license, URIRef(license)))

@@ -20,7 +20,7 @@ import ahocorasick
 from pydantic import BaseModel
 
 from kg.model import ActorKind, EventKind, Quote, Record, Span
-from kg.read import Article, FieldPath
+from kg.read import Article, FieldPath, field_name, line_of
 
 __all__ = ["ground"]
 
@@ -31,6 +31,8 @@ def ground(article: Article) -> None:
     """Check the record's identifiers and references and locate all its quotes in the text."""
     kinds = _check_ids(article)
     _check_references(article, kinds)
+    _check_open_readings(article)
+    _check_order(article)
     _locate_all(article)
 
 
@@ -70,6 +72,7 @@ def _check_references(article: Article, kinds: dict[str, str]) -> None:
             raise article.error(path, f"{ref!r} is not defined as {_describe(wanted)}{hint}")
         if not _fits(kind, wanted):
             raise article.error(path, f"{ref!r} is {_describe(kind)}, not {_describe(wanted)}")
+    kinds_of_actors = {a.id: a.kind for a in article.record.actors}
     places = {a.id for a in article.record.actors if a.kind is ActorKind.place}
     for path, ref, _ in _references(article):
         if ref in places and _agent_field(path):
@@ -77,6 +80,37 @@ def _check_references(article: Article, kinds: dict[str, str]) -> None:
     for index, actor in enumerate(article.record.actors):
         if actor.id in {r.actor for r in actor.member_of}:
             raise article.error(("actors", index, "member_of"), "an actor cannot be a member of itself")
+        if actor.comes_from and kinds_of_actors.get(actor.comes_from.actor) is not ActorKind.country:
+            raise article.error(("actors", index, "comes_from", "actor"),
+                                f"{actor.comes_from.actor!r} is not a country; comes_from names the country a person is from")
+
+
+def _check_open_readings(article: Article) -> None:
+    """A reading is another actor than the one preferred, and each is given once."""
+    for i, statement in enumerate(article.record.statements):
+        for field, preferred in (("holder_readings", statement.holder), ("source_readings", statement.relayed_by)):
+            seen: set[str] = set()
+            for j, reading in enumerate(getattr(statement, field)):
+                if reading.actor == preferred or reading.actor in seen:
+                    raise article.error(("statements", i, field, j, "actor"),
+                                        f"{reading.actor!r} is already given as a reading of this statement")
+                seen.add(reading.actor)
+
+
+def _check_order(article: Article) -> None:
+    """An event is not ordered against itself, nor said to be both before and after another."""
+    said: dict[tuple[str, str], tuple[str, FieldPath]] = {}
+    for i, event in enumerate(article.record.events):
+        for j, order in enumerate(event.order):
+            path = ("events", i, "order", j, "event")
+            if order.event == event.id:
+                raise article.error(path, "an event cannot come before or after itself")
+            first, second = (event.id, order.event) if order.relation == "before" else (order.event, event.id)
+            if (second, first) in said:
+                earlier = said[(second, first)][1]
+                raise article.error(path, f"{first!r} and {second!r} are put in the other order at "
+                                          f"{field_name(earlier)} (line {line_of(article.lines, earlier)})")
+            said[(first, second)] = (order.relation, path)
 
 
 def _references(article: Article) -> Iterator[tuple[FieldPath, str, str]]:
@@ -91,6 +125,8 @@ def _references(article: Article) -> Iterator[tuple[FieldPath, str, str]]:
             yield ("actors", i, "member_of", j, "actor"), relation.actor, "actor"
         if actor.based_in:
             yield ("actors", i, "based_in", "actor"), actor.based_in.actor, "actor"
+        if actor.comes_from:
+            yield ("actors", i, "comes_from", "actor"), actor.comes_from.actor, "actor"
     for i, post in enumerate(record.posts):
         yield ("posts", i, "organization"), post.organization, "actor"
         for j, holding in enumerate(post.holders):
@@ -110,6 +146,8 @@ def _references(article: Article) -> Iterator[tuple[FieldPath, str, str]]:
                 yield here + ("when", j, "after"), expression.after, "event"
         if event.part_of:
             yield here + ("part_of",), event.part_of, "event"
+        for j, order in enumerate(event.order):
+            yield here + ("order", j, "event"), order.event, "event"
         if event.kind == EventKind.appointment.value:
             yield here + ("post",), event.post, "post"
         if event.kind == EventKind.verdict.value and event.sentence:
@@ -125,20 +163,35 @@ def _references(article: Article) -> Iterator[tuple[FieldPath, str, str]]:
             yield here + ("relayed_by",), statement.relayed_by, "actor"
         for j, subject in enumerate(statement.about):
             yield here + ("about", j), subject, "any"
+        for field in ("holder_readings", "source_readings"):
+            for j, reading in enumerate(getattr(statement, field)):
+                yield here + (field, j, "actor"), reading.actor, "actor"
+        for j, purpose in enumerate(statement.purposes):
+            yield here + ("purposes", j, "event"), purpose.event, "event"
+        for j, reference in enumerate(statement.refers_to):
+            for k, target in enumerate(reference.to):
+                yield here + ("refers_to", j, "to", k), target, "told"
+        if statement.first:
+            yield here + ("first", "event"), statement.first.event, "event"
 
 
 def _agent_field(path: FieldPath) -> bool:
     """Fields that name someone who acts: a role, a holder, a publisher, a member."""
-    return path[-1] in ("holder", "publisher", "relayed_by") or (len(path) >= 2 and path[-3:-2] == ("roles",))
+    return path[-1] in ("holder", "publisher", "relayed_by") or (
+        len(path) >= 3 and path[-3] in ("roles", "holder_readings", "source_readings"))
 
 
 def _fits(kind: str, wanted: str) -> bool:
+    if wanted == "told":
+        return kind.split(":")[0] in ("event", "statement")
     return wanted == "any" or kind == wanted or kind.split(":")[0] == wanted
 
 
 def _describe(kind: str) -> str:
     if kind == "any":
         return "an actor, post, event or statement"
+    if kind == "told":
+        return "an event or statement"
     if kind.startswith("event:"):
         return f"a {kind.split(':')[1]} event"
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
@@ -166,13 +219,19 @@ def _locate_all(article: Article) -> None:
 
     if info.copyright:
         locate(info.copyright.quote, ("article", "copyright", "quote"))
+    for i, part in enumerate(info.structure):
+        locate(part.quote, ("article", "structure", i, "quote"))
     _locate_forms(article, found)
     for i, actor in enumerate(record.actors):
-        locate_list(actor.quotes, ("actors", i, "quotes"))
+        spans = locate_list(actor.quotes, ("actors", i, "quotes"))
         for j, relation in enumerate(actor.member_of):
             locate_list(relation.quotes, ("actors", i, "member_of", j, "quotes"))
-        if actor.based_in:
-            locate_list(actor.based_in.quotes, ("actors", i, "based_in", "quotes"))
+        for field in ("based_in", "comes_from"):
+            if getattr(actor, field):
+                locate_list(getattr(actor, field).quotes, ("actors", i, field, "quotes"))
+        for field in ("members", "decides_by"):
+            if getattr(actor, field):
+                locate(getattr(actor, field).quote, ("actors", i, field, "quote"), within=spans)
     for i, post in enumerate(record.posts):
         locate_list(post.quotes, ("posts", i, "quotes"))
         for j, holding in enumerate(post.holders):
@@ -193,12 +252,27 @@ def _locate_all(article: Article) -> None:
             locate_list(role.quotes, here + ("roles", j, "quotes"), within=spans)
         for j, charge in enumerate(getattr(event, "charges", [])):
             locate(charge.quote, here + ("charges", j, "quote"), within=spans)
+        for j, order in enumerate(event.order):
+            locate(order.quote, here + ("order", j, "quote"), within=spans)
+        for j, point in enumerate(event.points):
+            locate(point.quote, here + ("points", j, "quote"), within=spans)
+        for field in ("attendance", "point_count"):
+            if getattr(event, field):
+                locate(getattr(event, field).quote, here + (field, "quote"), within=spans)
     for i, statement in enumerate(record.statements):
         here = ("statements", i)
         spans = locate_list(statement.quotes, here + ("quotes",))
         if statement.cue:
             locate(statement.cue, here + ("cue",), within=spans)
         locate_list(statement.verbatim, here + ("verbatim",), within=spans)
+        for field in ("holder_readings", "source_readings"):
+            for j, reading in enumerate(getattr(statement, field)):
+                locate_list(reading.quotes, here + (field, j, "quotes"), within=spans)
+        for field, items in (("purposes", statement.purposes), ("refers_to", statement.refers_to)):
+            for j, item in enumerate(items):
+                locate(item.quote, here + (field, j, "quote"), within=spans)
+        if statement.first:
+            locate(statement.first.quote, here + ("first", "quote"), within=spans)
 
 
 def _quotes(record: Record) -> Iterator[Quote]:

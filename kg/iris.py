@@ -96,6 +96,13 @@ class Iris:
     def graph(self) -> URIRef:
         return self._iri("graph", self.article_id)
 
+    def text_graph(self) -> URIRef:
+        """The graph of the article's full text (kg build --with-text), apart from kg's statements."""
+        return self._iri("graph", self.article_id, "text")
+
+    def text_checksum(self) -> URIRef:
+        return self._iri("article", self.article_id, "text-sha256")
+
     def context(self, length: int) -> URIRef:
         return self.mention(0, length)
 
@@ -155,7 +162,8 @@ class DatasetIris:
         return URIRef(self.base + "graph/metadata")
 
     def distribution(self, file_name: str) -> URIRef:
-        return URIRef(self.base + "dataset/distribution/" + _segment(file_name))
+        """A file of dist/ by its path there (graphs/ID.ttl), each segment of it escaped."""
+        return URIRef(self.base + "dataset/distribution/" + "/".join(map(_segment, file_name.split("/"))))
 
     def build(self) -> URIRef:
         return URIRef(self.base + "dataset/build")

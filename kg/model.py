@@ -18,6 +18,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -30,6 +32,12 @@ __all__ = [
     "Holding",
     "Event",
     "Statement",
+    "Reading",
+    "Purpose",
+    "BackReference",
+    "First",
+    "Order",
+    "Part",
     "ArticleInfo",
     "Record",
     "ActorKind",
@@ -232,15 +240,48 @@ class Relation(Strict):
     quotes: Quotes
 
 
+class Count(Strict):
+    """A number the text gives in words or digits ("the 10-nation bloc", "a five-point agreement")."""
+
+    value: int = Field(ge=0, strict=True, description="The number.")
+    quote: QuoteRef = Field(description="The words that give it.")
+
+
+class DecisionRule(Strict):
+    """How an organisation takes its decisions, as the text says ("decision making by consensus")."""
+
+    rule: Literal["consensus", "majority", "unanimity"]
+    quote: QuoteRef
+
+
+UNNAMED_KINDS = {ActorKind.person, ActorKind.organization, ActorKind.government, ActorKind.research_organization}
+"""The kinds of actor the text may leave unnamed; a group is unnamed by kind."""
+ORGANIZATION_KINDS = {ActorKind.organization, ActorKind.government, ActorKind.research_organization, ActorKind.news_outlet}
+
+
 class Actor(Strict):
     """A person, country, organisation, news outlet, unnamed group or place the article speaks of.
 
-    A place (a city, a region) is not an actor: it is only where things happen.
+    A place (a city, a region) is not an actor: it is only where things happen. A person or an
+    organisation the text does not name has a `label` that describes it instead of a `name`, so
+    that no made-up name reaches the graph as if the text had given it.
     """
 
     id: Id
     kind: ActorKind
-    name: str = Field(min_length=1, description="The preferred name (rdfs:label).")
+    # Either may be left out, but not given as null: `name: null` is reported as not a string.
+    name: str = Field(
+        default=None, min_length=1, description="The preferred name (rdfs:label, schema:name); omit it if the text gives none."
+    )
+    label: str = Field(
+        default=None,
+        min_length=1,
+        description="For a person or organisation the text does not name, instead of `name`: a description "
+        "('former ASEAN envoy from Brunei, not named'), never a made-up name.",
+    )
+    comes_from: Relation | None = Field(
+        default=None, description="For a person: the country the text says they come from ('from Brunei')."
+    )
     forms: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list,
         description="Every form of the name the text uses; each whole-word appearance is a mention.",
@@ -262,6 +303,12 @@ class Actor(Strict):
     )
     member_of: list[Relation] = Field(default_factory=list)
     based_in: Relation | None = None
+    members: Count | None = Field(
+        default=None, description="For an organisation: how many members the text says it has ('the 10-nation bloc')."
+    )
+    decides_by: DecisionRule | None = Field(
+        default=None, description="For an organisation: how it decides, where the text says so ('by consensus')."
+    )
     _form_spans: list[tuple[str, Span, bool]] = PrivateAttr(default_factory=list)
 
     @property
@@ -275,9 +322,36 @@ class Actor(Strict):
             raise ValueError("an actor needs evidence: at least one of forms, misspellings, quotes")
         return self
 
+    @model_validator(mode="after")
+    def _named_or_described(self) -> Actor:
+        if (self.name is None) == (self.label is None):
+            raise ValueError("an actor needs a name, or a label that describes it when the text gives no name; not both")
+        if self.label is not None and self.kind not in UNNAMED_KINDS:
+            raise ValueError(
+                f"only a person or an organisation can be unnamed (label instead of name); a {self.kind.value} needs a name"
+            )
+        if self.label is not None and (self.forms or self.misspellings):
+            raise ValueError("an unnamed actor has no name forms; put the words that refer to it in quotes")
+        if self.comes_from is not None and self.kind is not ActorKind.person:
+            raise ValueError("comes_from is said of a person only")
+        if (self.members or self.decides_by) and self.kind not in ORGANIZATION_KINDS:
+            raise ValueError("only an organisation has members and a decision rule (members, decides_by)")
+        return self
+
+    @property
+    def unnamed(self) -> bool:
+        """The text does not name this actor: it has a describing label and no name."""
+        return self.name is None
+
+    @property
+    def title(self) -> str:
+        """What the graph calls the actor (rdfs:label): its name, or the label that describes it."""
+        return self.name if self.name is not None else self.label
+
     @property
     def article_scoped(self) -> bool:
-        return self.scope == "article" or (self.scope is None and self.kind is ActorKind.group)
+        default = self.kind is ActorKind.group or self.unnamed
+        return self.scope == "article" or (self.scope is None and default)
 
 
 class Holding(Strict):
@@ -320,6 +394,28 @@ class Charge(Strict):
     quote: QuoteRef
 
 
+class Order(Strict):
+    """That this event came before or after another, as the text says ("earlier", "had suggested")."""
+
+    relation: Literal["before", "after"] = Field(description="This event came before, or after, `event`.")
+    event: Id = Field(description="The other event.")
+    quote: QuoteRef = Field(description="The words that order them: 'earlier', 'previously', 'after', 'had suggested'.")
+
+
+class Attendance(Strict):
+    """How an event was attended, where the text says so ("a virtual lecture")."""
+
+    mode: Literal["online", "offline", "mixed"]
+    quote: QuoteRef = Field(description="The words that say it: 'virtual', 'in person'.")
+
+
+class Point(Strict):
+    """One point an agreement includes, as the text words it ("includes the cessation of violence")."""
+
+    label: str = Field(min_length=1)
+    quote: QuoteRef
+
+
 class EventBase(Strict):
     id: Id
     label: str = Field(min_length=1)
@@ -330,6 +426,22 @@ class EventBase(Strict):
     places: list[Id] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)
     part_of: Id | None = Field(default=None, description="A larger event this one is part of.")
+    order: list[Order] = Field(
+        default_factory=list, description="Other events this one came before or after, in the text's words."
+    )
+    attendance: Attendance | None = Field(default=None, description="Online or in person, where the text says so.")
+    points: list[Point] = Field(default_factory=list, description="For an agreement: the points it includes.")
+    point_count: Count | None = Field(
+        default=None, description="For an agreement: how many points the text says it has ('five-point')."
+    )
+
+    @model_validator(mode="after")
+    def _points_of_an_agreement(self) -> EventBase:
+        if (self.points or self.point_count) and getattr(self, "kind", None) != "agreement":
+            raise ValueError("only an agreement has points (points, point_count)")
+        if self.point_count and len(self.points) > self.point_count.value:
+            raise ValueError(f"points names {len(self.points)}, more than point_count says ({self.point_count.value})")
+        return self
 
 
 class GeneralEvent(EventBase):
@@ -374,16 +486,74 @@ Event = Annotated[
 EVENT_KINDS_WITH_OWN_MODEL = {"appointment", "verdict", "sentence", "sentence-reduction"}
 
 
+class Reading(Strict):
+    """Another actor the text may mean, where it leaves a holder or a source open."""
+
+    actor: Id
+    quotes: list[QuoteRef] = Field(
+        default_factory=list, description="The words that make this reading possible ('the Straits Times reported')."
+    )
+
+
+class Purpose(Strict):
+    """Why an event happens, or what it is about, in the words of this statement's holder."""
+
+    event: Id = Field(description="The event the purpose is given for.")
+    quote: QuoteRef = Field(description="The words that give it: 'to boost ties'.")
+
+
+class BackReference(Strict):
+    """Words of a statement that refer back to events or statements the article told before ("these moves")."""
+
+    to: Annotated[list[Id], Field(min_length=1)] = Field(description="The events or statements referred to.")
+    quote: QuoteRef = Field(description="The referring words: 'these moves', 'the reversal in stance'.")
+
+
+class First(Strict):
+    """That the statement calls an event a first ("the first foreign leader to visit ... since ...")."""
+
+    event: Id
+    quote: QuoteRef = Field(description="The words that say it is a first.")
+
+
 class Statement(Strict):
-    """Something the article says: in its own voice, or as what someone else holds."""
+    """Something the article says: in its own voice, or as what someone else holds.
+
+    Where the text leaves the holder or the source open, the record says so: `holder_not_given`
+    (quoted words with no speaker), `holder_readings` (the other actors a sentence may mean; with a
+    `holder`, that holder is kg's preferred reading), and likewise `source_not_given` and
+    `source_readings` for "was cited as saying" or "reported" without saying by whom.
+    """
 
     id: Id
     voice: Voice
     quotes: Quotes = Field(description="The words that make the statement.")
     holder: Id | None = Field(default=None, description="Who holds an attributed statement.")
+    holder_not_given: bool = Field(
+        default=False, strict=True, description="The text does not say whose words these are."
+    )
+    holder_readings: list[Reading] = Field(
+        default_factory=list,
+        description="Other holders the text may mean; with `holder`, that one is kg's preferred reading.",
+    )
     relayed_by: Id | None = Field(
         default=None, description="The outlet the article cites for it ('the Straits Times reported')."
     )
+    source_not_given: bool = Field(
+        default=False, strict=True,
+        description="The text relies on a source it does not name ('was cited as saying', 'reportedly').",
+    )
+    source_readings: list[Reading] = Field(
+        default_factory=list,
+        description="Sources the text may mean; with `relayed_by`, that one is kg's preferred reading.",
+    )
+    purposes: list[Purpose] = Field(
+        default_factory=list, description="Purposes or topics of events, as this statement's holder gives them."
+    )
+    refers_to: list[BackReference] = Field(
+        default_factory=list, description="Words that refer back to events or statements told before."
+    )
+    first: First | None = Field(default=None, description="The statement says an event is a first.")
     cue: QuoteRef | None = Field(
         default=None, description="The words that attribute it ('according to', 'was cited as saying')."
     )
@@ -395,10 +565,19 @@ class Statement(Strict):
 
     @model_validator(mode="after")
     def _voice_matches_holder(self) -> Statement:
-        if self.voice is Voice.attributed and self.holder is None:
-            raise ValueError("an attributed statement needs a holder")
-        if self.voice is Voice.article and (self.holder or self.relayed_by or self.cue):
-            raise ValueError("a statement in the article's voice has no holder, relayed_by or cue")
+        if self.voice is Voice.attributed and self.holder is None and not self.holder_not_given:
+            raise ValueError("an attributed statement needs a holder, or holder_not_given: true")
+        if self.holder is not None and self.holder_not_given:
+            raise ValueError("give a holder or holder_not_given: true, not both")
+        if self.relayed_by is not None and self.source_not_given:
+            raise ValueError("give relayed_by or source_not_given: true, not both")
+        if self.voice is Voice.article and (
+            self.holder or self.relayed_by or self.cue or self.holder_not_given or self.holder_readings
+            or self.source_not_given or self.source_readings
+        ):
+            raise ValueError("a statement in the article's voice has no holder, source, readings or cue")
+        if self.source_readings and self.relayed_by is None and not self.source_not_given:
+            raise ValueError("source_readings need relayed_by (the preferred reading) or source_not_given: true")
         return self
 
 
@@ -429,6 +608,13 @@ class Copyright(Strict):
     quote: QuoteRef
 
 
+class Part(Strict):
+    """A part of the article's own layout: its headline, or the heading of a section ("Asean Divided")."""
+
+    part: Literal["headline", "heading"]
+    quote: QuoteRef = Field(description="The words of the headline or heading, as they stand in the text.")
+
+
 class ArticleInfo(Strict):
     text: str | None = Field(
         default=None,
@@ -436,10 +622,30 @@ class ArticleInfo(Strict):
         description="The article's text file, in the record's folder; by default <stem>.txt.",
     )
     headline: str | None = None
+    url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s<>\"{}|\\^`]+$",
+        description="The article's address on its publisher's site (schema:url).",
+    )
     publisher: Id
     published: PublicationDate
     language: LanguageTag
     copyright: Copyright | None = None
+    structure: list[Part] = Field(
+        default_factory=list,
+        description="The headline and section headings that stand in the text, in the text's order.",
+    )
+
+    @field_validator("structure")
+    @classmethod
+    def _one_headline(cls, parts: list[Part], info: ValidationInfo) -> list[Part]:
+        headlines = [p for p in parts if p.part == "headline"]
+        if len(headlines) > 1:
+            raise ValueError("an article has one headline in its structure")
+        headline = info.data.get("headline")
+        if headlines and headline is not None and headlines[0].quote.text != headline:
+            raise ValueError(f"the headline in structure is not the article's headline {headline!r}")
+        return parts
 
 
 class Record(Strict):

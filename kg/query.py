@@ -7,7 +7,8 @@ Three steps, kept apart so that a remote endpoint can replace the embedded store
    `bind_params` turns `--param key=value` strings into typed RDF terms, checking every one.
 2. an executor runs the query with those bindings: `LocalDataset` (pyoxigraph, in-process, the
    graphs' merge as default graph, bindings passed as substitutions) or any object with the same
-   `execute` method, such as `RemoteEndpoint` (a triple store, sent `with_values(query.text, bindings)`).
+   `execute` method, such as `RemoteEndpoint` (a triple store, sent `with_values(query.text, bindings)`,
+   the bindings as a VALUES block at the start of the WHERE clause).
 3. `kg.results.format_results` prints the `Results` the same way whatever answered.
 
 Queries are written against the default graph, which is the merge of the dataset's graphs.
@@ -363,17 +364,88 @@ def _term(query: QueryFile, parameter: Parameter, value: str) -> Term:
     return Term.iri(value)
 
 
-def with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """The query with its bindings as a trailing VALUES clause, for engines without substitution.
+def with_values(text: str, bindings: Mapping[str, Term], display: str = "the query") -> str:
+    """The query with its bindings as a VALUES block at the start of its WHERE clause.
 
-    Each value is written by `Term.n3` from a checked term (IRIs validated, literals escaped), so
-    no part of a value can end the clause; parameters must be bound in the query's required part.
+    Engines evaluate a block there first, and all the same way; a trailing VALUES block is joined
+    after the pattern, where Comunica 5 loses rows that meet FILTER NOT EXISTS. The block goes
+    right after the WHERE clause's opening brace, found outside IRIs, strings, comments and
+    parentheses (a SELECT expression may hold `EXISTS { }`); a WHERE clause that is a sub-select
+    is wrapped in a group. The result is read again with rdflib's parser and must begin its WHERE
+    clause with exactly this block, or it is refused. Each value is written by `Term.n3` from a
+    checked term (IRIs validated, literals escaped), so no value can end the block.
+
+    >>> with_values('SELECT ?a (EXISTS { ?a ?b "{" } AS ?e) WHERE { ?a ?b ?c }', {"a": Term.iri("http://x/a")})
+    'SELECT ?a (EXISTS { ?a ?b "{" } AS ?e) WHERE { VALUES (?a) { (<http://x/a>) } ?a ?b ?c }'
     """
     if not bindings:
         return text
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(term.n3() for term in bindings.values())
-    return f"{text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
+    block = f"VALUES ({names}) {{ ({values}) }}"
+    start = _where_brace(text, display)
+    end = _closing_brace(text, start, display)
+    body = text[start + 1:end]
+    if _SUB_SELECT.match(body):
+        body = f" {{{body}}} "
+    bound = f"{text[:start + 1]} {block}{body}{text[end:]}"
+    _check_values_first(bound, bindings, display)
+    return bound
+
+
+# A group that begins with SELECT (after blanks and comments) is a sub-select, which takes no VALUES before it.
+_SUB_SELECT = re.compile(r"(?:\s|#[^\n]*)*SELECT\b", re.IGNORECASE)
+
+
+def _braces(text: str):
+    """Each brace and parenthesis of the query's syntax with its position: none inside IRIs, strings, comments."""
+    for match in _BRACE_OR_SKIPPED.finditer(text):
+        if len(match[0]) == 1 and match[0] in "(){}":
+            yield match.start(), match[0]
+
+
+def _where_brace(text: str, display: str) -> int:
+    """Where the WHERE clause's group opens: the query's first brace outside parentheses."""
+    depth = 0
+    for position, char in _braces(text):
+        if char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "{" and depth == 0:
+            return position
+    raise InputError("kg cannot find where the query's WHERE clause begins, to bind its parameters", path=display)
+
+
+def _closing_brace(text: str, start: int, display: str) -> int:
+    """The brace that closes the group opened at `start`."""
+    depth = 0
+    for position, char in _braces(text):
+        if position < start or char in "()":
+            continue
+        depth += 1 if char == "{" else -1
+        if depth == 0:
+            return position
+    raise InputError("kg cannot find where the query's WHERE clause ends, to bind its parameters", path=display)
+
+
+def _where_clause(text: str):
+    """The WHERE clause of a SELECT query as rdflib's parser reads it."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(text)[1]["where"]
+
+
+def _check_values_first(text: str, bindings: Mapping[str, Term], display: str) -> None:
+    """InputError unless the query's WHERE clause now begins with one row of VALUES for exactly `bindings`."""
+    from pyparsing import ParseBaseException
+
+    try:
+        parts = dict.get(_where_clause(text), "part") or []  # CompValue.get answers a missing key with its name
+    except ParseBaseException:
+        parts = []
+    first = parts[0] if parts else None
+    if (getattr(first, "name", None) != "InlineData" or [str(name) for name in first["var"]] != list(bindings)
+            or len(first["value"]) != 1):
+        raise InputError("kg cannot bind the parameters at the start of the query's WHERE clause", path=display)
 
 
 # Execution -------------------------------------------------------------------------------------
@@ -436,9 +508,10 @@ class RemoteEndpoint:
     `named-graph-uri`, for queries that ask `GRAPH ?g`: a store given default graphs alone may
     offer no named graphs (Oxigraph) or all of them (Virtuoso). A triple that two graphs hold comes
     back once per graph (both stores take the graphs as a bag, not a merge), which the bundled
-    queries absorb with DISTINCT. Durations and booleans that Virtuoso returns as numbers are
-    shown as kg writes them ("P4Y", "true"); Virtuoso also types computed booleans (EXISTS, true)
-    as xsd:integer, which cannot be told from numbers.
+    queries absorb with DISTINCT. Booleans and xsd:durations that Virtuoso returns as numbers are
+    shown in their own form ("true", "P4Y"; kg's own durations are text, which every store keeps);
+    Virtuoso also types computed booleans (EXISTS, true) as xsd:integer, which cannot be told from
+    numbers.
 
     A store that says it cut an answer short (Virtuoso's ResultSetMaxRows) gets the rows it gave
     shown, and a warning, for people, through `warn` (a Python warning when it is None).
@@ -467,11 +540,11 @@ class RemoteEndpoint:
         return cls(store, _dataset_graphs(store, f"{base}graph/metadata"), warn)
 
     def execute(self, query: QueryFile, bindings: Mapping[str, Term]) -> Results:
-        """Send the query with its parameters as a VALUES clause; the answer as Results."""
+        """Send the query with its parameters as a VALUES block opening its WHERE clause; the answer as Results."""
         from kg.stores import StoreAnswerError
 
         try:
-            answer = self.store.select(with_values(query.text, bindings), default_graphs=self.graphs,
+            answer = self.store.select(with_values(query.text, bindings, query.display), default_graphs=self.graphs,
                                        named_graphs=self.graphs, action=f"running {query.display}",
                                        on_cut=lambda limit: self._cut(query, limit))
         except StoreAnswerError as error:
@@ -528,6 +601,8 @@ _IRI_STRING_OR_COMMENT = re.compile(
     r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
     r"|#[^\n]*"
 )
+# The same, or a single character: the braces and parentheses of the query are those left.
+_BRACE_OR_SKIPPED = re.compile(_IRI_STRING_OR_COMMENT.pattern + r"|[(){}]")
 _SELECT = re.compile(r"\bSELECT\s+(DISTINCT|REDUCED)?", re.IGNORECASE)
 
 

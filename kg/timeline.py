@@ -3,7 +3,8 @@
 Each dated event is a bar from the earliest to the latest day its time can be (a day, a week, a
 month, a year, or a hedged span), coloured by its status; the days each article may have been
 published are a band behind them, so what is planned stands to the right of it and what happened
-to the left. Events the text does not date are listed below the chart. Every piece of text is
+to the left. Events the text does not date are listed below the chart, in the order the text gives
+them ("earlier", "after"), as the `timeline` query sorts them. Every piece of text is
 escaped, so labels from any record are safe in the picture.
 """
 
@@ -50,6 +51,7 @@ class TimelineEvent:
     not_before: date | None = None
     not_after: date | None = None
     approximate: bool = False
+    earlier: int = 0  # events the text puts before this one, so undated events keep the text's order
 
     @property
     def dated(self) -> bool:
@@ -101,6 +103,7 @@ def timeline_events(results: Results) -> list[TimelineEvent]:
             when=row.get("when", ""), value=row.get("whenValue", ""),
             not_before=_date(row.get("notBefore")), not_after=_date(row.get("notAfter")),
             approximate=row.get("approximate") in ("true", "1"),
+            earlier=int(row.get("earlier") or 0),
         ))
     return rows
 
@@ -155,7 +158,7 @@ def timeline_svg(events: list[TimelineEvent], windows: list[PublicationWindow]) 
         for event in undated:
             colour, status = _status(event.status)
             parts.append(f'<circle cx="{MARGIN + 5}" cy="{y + 8}" r="5" fill="{colour}"/>')
-            parts.append(_text(MARGIN + 16, y + 12, f"{shorten(event.label, 100)} ({status})",
+            parts.append(_text(MARGIN + 16, y + 12, f"{shorten(event.label, 100)} ({status}{_after(event)})",
                                tooltip=f"{event.label} <{event.event}>"))
             y += ROW - 4
     y += 12
@@ -289,6 +292,13 @@ def _articles(windows: list[PublicationWindow]) -> str:
     if len(windows) == 1:
         return f"article {windows[0].identifier}"
     return f"{len(windows)} articles"
+
+
+def _after(event: TimelineEvent) -> str:
+    """For an undated event: how many events the text puts before it, which is why it stands where it does."""
+    if not event.earlier:
+        return ""
+    return f"; after {event.earlier} event{'s' if event.earlier != 1 else ''} the text puts before it"
 
 
 def _unique_events(events) -> list[TimelineEvent]:

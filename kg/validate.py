@@ -55,7 +55,12 @@ class Validation:
 
     @property
     def conforms(self) -> bool:
-        """No violation; warnings make the data weaker, not wrong."""
+        """SHACL's verdict: no result at all, warnings included (as the report's sh:conforms says)."""
+        return not self.findings
+
+    @property
+    def passes(self) -> bool:
+        """kg's verdict, which sets the exit code: no violation; warnings make the data weaker, not wrong."""
         return not self.violations
 
 
@@ -184,7 +189,8 @@ def render(validation: Validation, fmt: str = "text") -> str:
 
 def _summary(validation: Validation) -> str:
     violations, warnings = len(validation.violations), len(validation.warnings)
-    verdict = "conforms" if validation.conforms else "does not conform"
+    verdict = ("conforms" if validation.conforms else "has no violations" if validation.passes
+               else "does not conform")
     return (
         f"{verdict}: {violations} violation{'s' if violations != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, Namespace
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
 __all__ = [
     "SCHEMA", "SEM", "ORG", "TIME", "PROV", "GAF", "NIF", "SKOS", "DCTERMS", "VOID", "DCAT",
-    "RDF", "RDFS", "OWL", "XSD", "FOAF", "KGO", "WD", "PREFIXES", "bind_prefixes", "new_graph",
-    "new_dataset", "merged",
+    "RDF", "RDFS", "OWL", "XSD", "FOAF", "KGO", "WD", "SPDX", "PREFIXES", "bind_prefixes", "new_graph",
+    "new_dataset", "merged", "sha256_checksum",
 ]
 
 SCHEMA = Namespace("https://schema.org/")
@@ -18,6 +18,7 @@ GAF = Namespace("http://groundedannotationframework.org/gaf#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 KGO = Namespace("https://kg.example.org/ontology#")
 WD = Namespace("http://www.wikidata.org/entity/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")  # checksums, as DCAT 3 gives them (spdx:checksum)
 
 PREFIXES: dict[str, Namespace] = {
     "schema": SCHEMA,
@@ -32,6 +33,7 @@ PREFIXES: dict[str, Namespace] = {
     "void": VOID,
     "dcat": DCAT,
     "foaf": FOAF,
+    "spdx": SPDX,
     "rdf": RDF,
     "rdfs": RDFS,
     "owl": OWL,
@@ -60,6 +62,16 @@ def new_dataset() -> Dataset:
     dataset.namespace_manager.bind_namespaces = "none"
     bind_prefixes(dataset)
     return dataset
+
+
+def sha256_checksum(subject: URIRef, node: URIRef, hexdigest: str) -> list[tuple]:
+    """The triples giving `subject` the sha256 `hexdigest` as an spdx:Checksum at `node`, as DCAT 3 does."""
+    return [
+        (subject, SPDX.checksum, node),
+        (node, RDF.type, SPDX.Checksum),
+        (node, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+        (node, SPDX.checksumValue, Literal(hexdigest, datatype=XSD.hexBinary)),
+    ]
 
 
 def merged(graphs) -> Graph:

@@ -26,6 +26,13 @@ def built_seed(tmp_path_factory) -> BuildResult:
     return build(SEEDS, out)
 
 
+@pytest.fixture(scope="session")
+def built_seed_with_text(tmp_path_factory) -> BuildResult:
+    """The seeds built with their full texts (kg build --with-text): what kg build checks (read-only)."""
+    out = tmp_path_factory.mktemp("built-with-text") / "dist"
+    return build(SEEDS, out, with_text=True)
+
+
 def seeds_with_second_article(folder: Path) -> Path:
     """`folder` made a seeds folder of the seed and the fictional second article, which share actors."""
     shutil.copytree(SEEDS, folder)

@@ -120,11 +120,13 @@ def test_a_shared_actor_described_otherwise_in_another_record_is_an_error_at_its
     record.write_text(source.replace("    name: Hun Sen\n", "    name: Hun Sen\n    description: Someone else.\n", 1),
                       encoding="utf-8")
     line = record.read_text(encoding="utf-8").splitlines().index("    description: Someone else.") + 1
+    seed_lines = (seeds / f"{SEED}.yaml").read_text(encoding="utf-8").splitlines()
+    seed_line = seed_lines.index("    description: Prime Minister of Cambodia.") + 1
     with pytest.raises(InputError) as error:
         build(seeds, tmp_path / "dist", cache=False, workers=1)
     assert str(error.value) == (
         f"{record}:{line}: actors[0].description: 'hun-sen' is 'Prime Minister of Cambodia.' in {SEED}.yaml "
-        "(line 29), but 'Someone else.' here; the same id is the same actor in every article"
+        f"(line {seed_line}), but 'Someone else.' here; the same id is the same actor in every article"
     )
 
 

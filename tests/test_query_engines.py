@@ -1,7 +1,7 @@
 """The bundled queries are portable SPARQL: rdflib and pyoxigraph give the same answers.
 
-rdflib receives the parameters the way a remote endpoint will, as a trailing VALUES clause written
-by `with_values`; pyoxigraph receives them as substitutions. Answers are compared by value:
+rdflib receives the parameters the way a remote endpoint will, as a VALUES block written by
+`with_values` at the start of the WHERE clause; pyoxigraph receives them as substitutions. Answers are compared by value:
 `Term` already drops xsd:string from simple literals (pyoxigraph writes it, rdflib does not), and
 integer types derived from xsd:integer count as xsd:integer, because pyoxigraph stores them so.
 """

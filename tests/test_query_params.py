@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.query import LocalDataset, bind_params, load_query, parse_params, run_query, with_values
+from rdflib.plugins.sparql.parser import parseQuery
+
+from kg.query import LocalDataset, _check_values_first, bind_params, load_query, parse_params, run_query, with_values
 from kg.results import Term
+from regenerate_expected import examples
 from test_query_engines import RdflibDataset
 
 HOSTILE = [
@@ -88,9 +91,42 @@ def test_a_value_that_is_not_an_absolute_iri_is_refused(value):
     assert "is not an absolute IRI" in str(error.value)
 
 
-def test_values_clause_escapes_what_would_end_a_literal():
+def test_values_block_escapes_what_would_end_a_literal():
     text = with_values("SELECT ?name WHERE { }", {"name": Term.literal('a" } UNION {\n\\')})
-    assert text.endswith('VALUES (?name) { ("a\\" } UNION {\\n\\\\") }\n')
+    assert text == 'SELECT ?name WHERE { VALUES (?name) { ("a\\" } UNION {\\n\\\\") } }'
+
+
+def test_values_block_opens_the_where_clause_past_braces_in_strings_comments_and_expressions():
+    query = ('PREFIX x: <http://x/#> # a { in a comment\n'
+             'SELECT ?a (EXISTS { ?a x:b "}" } AS ?e) (\'{\' AS ?f) WHERE { ?a x:b """{""" } ORDER BY ?a')
+    bound = with_values(query, {"a": Term.iri("http://x/a")})
+    assert bound == query.replace('WHERE { ', 'WHERE { VALUES (?a) { (<http://x/a>) } ')
+
+
+def test_values_block_wraps_a_where_clause_that_is_a_sub_select():
+    bound = with_values("SELECT ?a WHERE { SELECT ?a { ?a ?b ?c } }", {"a": Term.iri("http://x/a")})
+    assert bound == "SELECT ?a WHERE { VALUES (?a) { (<http://x/a>) } { SELECT ?a { ?a ?b ?c } } }"
+
+
+def test_a_where_clause_that_does_not_begin_with_the_bindings_is_refused():
+    """The guard that reads the bound query again: a VALUES block anywhere else is refused."""
+    with pytest.raises(InputError) as error:
+        _check_values_first("SELECT ?a WHERE { ?a ?b ?c VALUES (?a) { (<http://x/a>) } }",
+                            {"a": Term.iri("http://x/a")}, "my.rq")
+    assert str(error.value) == "my.rq: kg cannot bind the parameters at the start of the query's WHERE clause"
+
+
+@pytest.mark.parametrize(("query", "params"), [(q, p) for q, _, p in examples() if p],
+                         ids=[f"{q.name}-{n}" for q, n, p in examples() if p])
+def test_every_bundled_query_gets_its_parameters_first_in_its_where_clause(query, params):
+    bindings = bind_params(query, params)
+    bound = with_values(query.text, bindings, query.display)
+    where = parseQuery(bound)[1]["where"]["part"]
+    assert where[0].name == "InlineData"
+    assert [str(name) for name in where[0]["var"]] == list(bindings)
+    # Nothing but the block was added: taking it out again gives the query's own text.
+    block = bound[bound.index(" VALUES ("):bound.index(") }", bound.index(" VALUES (")) + 3]
+    assert bound.replace(block, "", 1) == query.text
 
 
 def test_a_missing_parameter_is_named_before_running():

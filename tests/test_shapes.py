@@ -196,19 +196,25 @@ def literal_values(annotation) -> set[str]:
     [
         ("EventShape", RDF.type, {KGO[camel(kind.value)] for kind in model.EventKind}),
         ("RoleShape", SEM.roleType, {KGO[camel(role.value)] for role in model.RoleType}),
-        ("EventShape", SCHEMA.eventStatus, set(mapping.events.STATUS.values())),
+        ("EventShape", KGO.reportedStatus, set(mapping.events.STATUS.values())),
         ("ClaimShape", KGO.voice, set(mapping.statements.VOICE.values())),
         ("MembershipShape", KGO.holdingStatus,
          {KGO[camel(s) + "Holding"] for s in literal_values(model.Holding.model_fields["status"].annotation)}),
         ("SentenceShape", KGO.penalty, {KGO[camel(p)] for p in literal_values(model.SentenceEvent.model_fields["penalty"].annotation)}),
         ("VerdictShape", KGO.verdictOutcome,
          {KGO[camel(o)] for o in literal_values(model.VerdictEvent.model_fields["outcome"].annotation)}),
-        ("TimeValueShape", URIRef("http://www.w3.org/2006/time#unitType"), set(mapping.times.UNIT.values())),
+        ("TimeValueShape", KGO.precision, set(mapping.times.UNIT.values())),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
 def test_value_lists_are_what_the_mapper_emits(shape: str, path: URIRef, expected: set[URIRef]):
     assert value_list(shape, path) == expected
+
+
+def test_schema_org_statuses_the_mapper_emits_are_in_schema_orgs_list():
+    """Every record status maps to a schema.org status the shapes accept (schema.org's own five)."""
+    assert set(mapping.events.SCHEMA_STATUS) == {status.value for status in model.Status}
+    assert set(mapping.events.SCHEMA_STATUS.values()) <= value_list("EventShape", SCHEMA.eventStatus)
 
 
 def test_shapes_target_every_class_and_constrain_every_property_kg_emits(two_articles_built: Graph):
@@ -225,8 +231,9 @@ def test_shapes_target_every_class_and_constrain_every_property_kg_emits(two_art
 
 @pytest.fixture(scope="module")
 def two_articles_built(built_two_articles) -> Graph:
-    """The seed and the fictional article built together: every kind of resource kg emits."""
-    return read_data([built_two_articles.out / "kg.trig"])
+    """The seed and the fictional article built together: every kind of resource kg emits, and void.ttl's
+    description of the files."""
+    return read_data([built_two_articles.out / "kg.trig", built_two_articles.out / "void.ttl"])
 
 
 def _path_nodes(graph: Graph, path: Node) -> set[Node]:

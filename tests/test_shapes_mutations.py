@@ -1,7 +1,7 @@
 """Mutations of the built seed graph: each single change that makes the data wrong is a violation.
 
-Each mutation changes one thing in a copy of the seed's union graph (dist/kg.trig, every named graph
-merged, as `kg build` checks it) and names the violation it must cause: the constraint component,
+Each mutation changes one thing in a copy of the seed's union graph (dist/kg.trig of a build with
+the article's text, every named graph merged, as `kg build` checks it) and names the violation it must cause: the constraint component,
 the path, and the named shape or SPARQL constraint that reports it.
 """
 
@@ -16,12 +16,13 @@ from rdflib import Graph, Literal, URIRef
 from kg.check import Finding, load_shapes, run_shapes
 from kg.validate import read_data
 from kg import vocab  # closed namespaces by module: pytest's collection would probe them
-from kg.vocab import DCTERMS, GAF, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, VOID, new_graph
+from kg.vocab import DCTERMS, GAF, KGO, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, SPDX, VOID, new_graph
 
 BASE = "https://kg.example.org/"
 ID = "000_ce469ea1af2cc5a4"
 ARTICLE = URIRef(f"{BASE}article/{ID}")
 CONTEXT = URIRef(f"{BASE}article/{ID}#char=0,2852")
+TEXT_SHA256 = URIRef(f"{BASE}article/{ID}/text-sha256")
 DATASET = URIRef(f"{BASE}dataset")
 SP = "sh:SPARQLConstraintComponent"
 
@@ -86,7 +87,7 @@ def drop_all_mentions(subject: URIRef) -> Callable[[Graph], None]:
 
 def shift_mention(g: Graph) -> None:
     for predicate in (NIF.beginIndex, NIF.endIndex):
-        g.set((MENTION, predicate, Literal(int(g.value(MENTION, predicate)) + 1, datatype=vocab.XSD.nonNegativeInteger)))
+        g.set((MENTION, predicate, Literal(int(g.value(MENTION, predicate)) + 1, datatype=vocab.XSD.integer)))
 
 
 def swap_ends(interval: URIRef) -> Callable[[Graph], None]:
@@ -115,7 +116,7 @@ def redate(time: URIRef, day: str) -> Callable[[Graph], None]:
             if point is not None:
                 g.set((point, vocab.TIME.inXSDDate, Literal(day, datatype=vocab.XSD.date)))
         g.set((time, KGO.normalisedValue, Literal(f"{day}/{day}")))
-        g.remove((time, vocab.TIME.unitType, None))
+        g.remove((time, KGO.precision, None))
     return change
 
 
@@ -139,8 +140,12 @@ MUTATIONS = [
              ("sh:MinCountConstraintComponent", "schema:publisher", "kgs:NewsArticleShape")),
     Mutation("article_without_publication_window", drop(ARTICLE, KGO.publishedDuring),
              ("sh:MinCountConstraintComponent", "kgo:publishedDuring", "kgs:NewsArticleShape")),
-    Mutation("text_without_its_string", drop(CONTEXT, NIF.isString),
-             ("sh:MinCountConstraintComponent", "nif:isString", "kgs:ContextShape")),
+    Mutation("text_without_its_digest", drop(CONTEXT, SPDX.checksum),
+             ("sh:MinCountConstraintComponent", "spdx:checksum", "kgs:ContextShape")),
+    Mutation("text_digest_of_other_words", put(TEXT_SHA256, SPDX.checksumValue, Literal("0" * 64, datatype=vocab.XSD.hexBinary)),
+             (SP, "spdx:checksum", "kgs:TextDigest")),
+    Mutation("text_under_an_open_licence", add(CONTEXT, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
+             ("sh:MaxCountConstraintComponent", "dcterms:license", "kgs:PublishersRightsShape")),
     Mutation("actor_without_label", drop(HUN_SEN, RDFS.label),
              ("sh:MinCountConstraintComponent", "rdfs:label", "kgs:NamedThingShape")),
     Mutation("actor_without_mentions", drop_all_mentions(CAMBODIA),
@@ -153,6 +158,16 @@ MUTATIONS = [
              ("sh:MinCountConstraintComponent", "rdf:value", "kgs:RoleShape")),
     Mutation("event_without_status", drop(VISIT, SCHEMA.eventStatus),
              ("sh:MinCountConstraintComponent", "schema:eventStatus", "kgs:EventShape")),
+    Mutation("event_without_reported_status", drop(VISIT, KGO.reportedStatus),
+             ("sh:MinCountConstraintComponent", "kgo:reportedStatus", "kgs:EventShape")),
+    Mutation("event_not_a_schema_org_event", drop(VISIT, RDF.type, SCHEMA.Event),
+             ("sh:AndConstraintComponent", "-", "kgs:SchemaEventShape")),
+    Mutation("country_speaking_for_schema_org", respeak(statement("hun-sen-on-purpose") + "/quotation/1", CAMBODIA),
+             ("sh:OrConstraintComponent", "-", "kgs:SchemaSpeakerShape")),
+    Mutation("state_not_an_organisation", drop(actor("country/brunei"), RDF.type, ORG.Organization),
+             ("sh:OrConstraintComponent", "-", "kgs:OrgAgentShape")),
+    Mutation("unit_type_on_an_instant", add(time_of("hun-sen-visit"), vocab.TIME.unitType, vocab.TIME.unitDay),
+             ("sh:OrConstraintComponent", "-", "kgs:UnitTypeShape")),
     Mutation("visit_without_visitor", unlink_role(VISIT, role("hun-sen-visit", "visitor", "hun-sen")),
              ("sh:QualifiedMinCountConstraintComponent", "sem:hasActor", "kgs:VisitShape")),
     Mutation("appointment_without_post", drop(APPOINTMENT, KGO.appointedTo),
@@ -162,7 +177,7 @@ MUTATIONS = [
     Mutation("sentence_without_length", drop(TWO_YEARS, KGO.sentenceDuration),
              ("sh:MinCountConstraintComponent", "kgo:sentenceDuration", "kgs:SentenceShape")),
     Mutation("statement_without_holder", drop(statement("spokesman-confirms-meeting"), PROV.wasAttributedTo),
-             ("sh:MinCountConstraintComponent", "prov:wasAttributedTo", "kgs:ClaimShape")),
+             ("sh:OrConstraintComponent", "-", "kgs:HolderGivenShape")),
     Mutation("statement_without_voice", drop(statement("visit-due"), KGO.voice),
              ("sh:MinCountConstraintComponent", "kgo:voice", "kgs:ClaimShape")),
     Mutation("charge_without_scheme", drop(actor("charge/flouting-covid-rules"), SKOS.inScheme),
@@ -172,14 +187,18 @@ MUTATIONS = [
     Mutation("dataset_without_size", drop(DATASET, VOID.triples),
              ("sh:MinCountConstraintComponent", "void:triples", "kgs:VoidDatasetShape")),
     # Wrong datatypes
-    Mutation("offset_as_integer", retype(MENTION, NIF.beginIndex, vocab.XSD.integer),
+    Mutation("offset_as_non_negative_integer", retype(MENTION, NIF.beginIndex, vocab.XSD.nonNegativeInteger),
              ("sh:DatatypeConstraintComponent", "nif:beginIndex", "kgs:OffsetBasedStringShape")),
     Mutation("bound_as_string", retype(time_of("hun-sen-visit"), KGO.notBefore, None),
              ("sh:DatatypeConstraintComponent", "kgo:notBefore", "kgs:BoundsShape")),
     Mutation("copyright_year_as_string", retype(ARTICLE, SCHEMA.copyrightYear, None),
              ("sh:DatatypeConstraintComponent", "schema:copyrightYear", "kgs:NewsArticleShape")),
-    Mutation("sentence_length_as_string", put(TWO_YEARS, KGO.sentenceDuration, Literal("two years")),
+    Mutation("sentence_length_as_xsd_duration", put(TWO_YEARS, KGO.sentenceDuration, Literal("P2Y", datatype=vocab.XSD.duration)),
              ("sh:DatatypeConstraintComponent", "kgo:sentenceDuration", "kgs:SentenceShape")),
+    Mutation("sentence_length_in_words", put(TWO_YEARS, KGO.sentenceDuration, Literal("two years")),
+             ("sh:PatternConstraintComponent", "kgo:sentenceDuration", "kgs:SentenceShape")),
+    Mutation("offset_below_zero", put(CONTEXT, NIF.beginIndex, Literal(-1)),
+             ("sh:MinInclusiveConstraintComponent", "nif:beginIndex", "kgs:OffsetBasedStringShape")),
     # References to nothing
     Mutation("statement_about_nothing", add(statement("visit-due"), SCHEMA.about, NOTHING),
              ("sh:OrConstraintComponent", "schema:about", "kgs:ClaimShape")),
@@ -196,7 +215,7 @@ MUTATIONS = [
              (SP, "nif:anchorOf", "kgs:AnchorIsText")),
     Mutation("mention_with_other_words", put(MENTION, NIF.anchorOf, Literal("on Monday")),
              (SP, "nif:anchorOf", "kgs:AnchorIsText")),
-    Mutation("text_one_character_longer", put(CONTEXT, NIF.endIndex, Literal(2853, datatype=vocab.XSD.nonNegativeInteger)),
+    Mutation("text_one_character_longer", put(CONTEXT, NIF.endIndex, Literal(2853, datatype=vocab.XSD.integer)),
              (SP, "nif:endIndex", "kgs:ContextLength")),
     Mutation("quotation_words_changed", put(statement("hun-sen-on-purpose") + "/quotation/1", SCHEMA.text, Literal("ease the crisis")),
              ("sh:EqualsConstraintComponent", "schema:text", "kgs:QuotationShape")),
@@ -211,10 +230,10 @@ MUTATIONS = [
              (SP, "sem:hasTime", "kgs:HappenedNotAfterPublication")),
     Mutation("normalised_value_not_the_day", put(time_of("hun-sen-visit"), KGO.normalisedValue, Literal("2022-01-08")),
              (SP, "kgo:normalisedValue", "kgs:NormalisedValueIsPosition")),
-    Mutation("month_with_the_unit_of_a_year", put(time_of("suu-kyi-verdict"), vocab.TIME.unitType, vocab.TIME.unitYear),
-             (SP, "time:unitType", "kgs:UnitMatchesPosition")),
+    Mutation("month_with_the_unit_of_a_year", put(time_of("suu-kyi-verdict"), KGO.precision, vocab.TIME.unitYear),
+             (SP, "kgo:precision", "kgs:UnitMatchesPosition")),
     # Rules across values
-    Mutation("reduced_sentence_lengthened", put(TWO_YEARS, KGO.sentenceDuration, Literal("P5Y", datatype=vocab.XSD.duration)),
+    Mutation("reduced_sentence_lengthened", put(TWO_YEARS, KGO.sentenceDuration, Literal("P5Y")),
              (SP, "kgo:resultingSentence", "kgs:ReductionShortens")),
     Mutation("attributed_statement_held_by_the_publisher",
              put(statement("spokesman-confirms-meeting"), PROV.wasAttributedTo, actor("organization/bloomberg-news")),
@@ -232,7 +251,9 @@ MUTATIONS = [
     Mutation("misspelling_not_an_alternate_name", drop(PRAK_SOKHONN, SCHEMA.alternateName),
              (SP, "kgo:misspelledName", "kgs:MisspellingIsAlternateName")),
     # Values outside their lists and patterns
-    Mutation("status_outside_the_list", put(VISIT, SCHEMA.eventStatus, KGO.Scheduled),
+    Mutation("status_outside_the_list", put(VISIT, KGO.reportedStatus, KGO.Scheduled),
+             ("sh:InConstraintComponent", "kgo:reportedStatus", "kgs:EventShape")),
+    Mutation("schema_org_status_of_kgs_own", put(VISIT, SCHEMA.eventStatus, KGO.EventHappened),
              ("sh:InConstraintComponent", "schema:eventStatus", "kgs:EventShape")),
     Mutation("role_type_outside_the_list", put(role("hun-sen-visit", "host", "myanmar"), SEM.roleType, KGO.Guest),
              ("sh:InConstraintComponent", "sem:roleType", "kgs:RoleShape")),
@@ -244,12 +265,35 @@ MUTATIONS = [
              ("sh:PatternConstraintComponent", "dcat:mediaType", "kgs:DistributionShape")),
     Mutation("digest_not_sha256", put(URIRef(f"{BASE}record/{ID}"), DCTERMS.identifier, Literal("md5:0")),
              ("sh:PatternConstraintComponent", "dcterms:identifier", "kgs:BuildInputShape")),
+    # What the text leaves open or says only in words
+    Mutation("unnamed_envoy_given_a_name",
+             add(actor(f"person/{ID}/former-envoy-from-brunei"), SCHEMA.name, Literal("Envoy")),
+             ("sh:MaxCountConstraintComponent", "schema:name", "kgs:UnnamedActorShape")),
+    Mutation("words_with_no_speaker_credited_to_the_likely_reading",
+             add(statement("prisoners-unjustly-detained"), PROV.wasAttributedTo, actor("country/united-states")),
+             ("sh:MaxCountConstraintComponent", "prov:wasAttributedTo", "kgs:HolderNotGivenShape")),
+    Mutation("other_source_reading_made_preferred",
+             put(URIRef(f"{statement('critics-on-legitimacy')}/attribution/source/bloomberg-news"), KGO.reading,
+                 KGO.PreferredReading),
+             (SP, "prov:agent", "kgs:OnePreferredReading")),
+    Mutation("order_given_one_way_only",
+             drop(URIRef(f"{event('envoy-appointment')}/span"), vocab.TIME.intervalAfter),
+             (SP, "time:intervalBefore", "kgs:OrderBothWays")),
+    Mutation("earlier_suggestion_dated_after_the_appointment",
+             add(URIRef(f"{event('envoy-appointment')}/span"), vocab.TIME.intervalBefore, URIRef(f"{event('malaysia-envoy-suggestion')}/span")),
+             (SP, "time:intervalBefore", "kgs:OrderNotCircular")),
+    Mutation("purpose_credited_to_another_than_its_source",
+             put(URIRef(f"{statement('spokesman-confirms-meeting')}/purpose/1"), PROV.wasAttributedTo, HUN_SEN),
+             (SP, "prov:wasAttributedTo", "kgs:PurposeIsItsStatementsHolders")),
+    Mutation("section_beginning_before_its_heading",
+             put(URIRef(f"{ARTICLE}/section/1"), NIF.beginIndex, Literal(0, datatype=vocab.XSD.integer)),
+             (SP, "nif:beginIndex", "kgs:PartBeginsAtItsHeading")),
 ]
 
 
 @pytest.fixture(scope="module")
-def seed_graph(built_seed) -> Graph:
-    return read_data([built_seed.out / "kg.trig"])
+def seed_graph(built_seed_with_text) -> Graph:
+    return read_data([built_seed_with_text.out / "kg.trig"])
 
 
 @pytest.fixture(scope="module")

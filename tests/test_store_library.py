@@ -16,7 +16,7 @@ from kg.stores import Credentials, Endpoints, Store, credentials_for, read_datas
 from kg.stores.endpoints import detect_store_type
 from kg.stores.http import StoreAnswerError
 from kg.stores.loading import LoadProgress, _Tracker, _replace_by_update
-from kg.stores.verify import XSD, keys_of_lines, term_key, triple_key
+from kg.stores.verify import XSD, change_lines, keys_of_lines, literal_changes, term_key, triple_key
 from stores.scripted import ScriptedServer
 
 STORE_MODULES = ["kg.stores", "kg.stores.credentials", "kg.stores.dataset", "kg.stores.endpoints", "kg.stores.http",
@@ -245,6 +245,40 @@ def test_different_values_compare_different(a, b):
 
 def test_keys_of_lines_reads_what_kg_sends():
     assert len(keys_of_lines(['<http://s> <http://p> "a"@EN .', '<http://s> <http://p> "a"@en .'])) == 1
+
+
+# Comparison by datatype and form ------------------------------------------------------------------
+
+
+def _triples(*objects) -> list[ox.Triple]:
+    return [ox.Triple(ox.NamedNode("http://s"), ox.NamedNode(f"http://p{number}"), obj)
+            for number, obj in enumerate(objects)]
+
+
+def _typed(value: str, kind: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + kind))
+
+
+def test_a_canonical_form_of_the_same_type_is_no_change():
+    sent = _triples(_typed("007", "integer"), _typed("P2D", "duration"), ox.Literal("x"))
+    held = _triples(_typed("7", "integer"), _typed("P2D", "duration"), ox.Literal("x"))
+    assert literal_changes(sent, held) == {}
+
+
+def test_changed_datatypes_and_forms_are_counted_one_line_per_datatype_across_graphs():
+    counts: dict = {}
+    literal_changes(_triples(_typed("1", "nonNegativeInteger"), _typed("P2Y", "duration")),
+                    _triples(_typed("1", "integer"), _typed("24", "duration")), counts)
+    literal_changes(_triples(_typed("2", "nonNegativeInteger"), _typed("3", "nonNegativeInteger")),
+                    _triples(_typed("2", "integer"), _typed("3", "integer")), counts)
+    assert change_lines(counts) == [
+        '1 xsd:duration literal now written as numbers, such as "P2Y" as "24"',
+        "3 xsd:nonNegativeInteger literals now typed xsd:integer",
+    ]
+
+
+def test_a_literal_the_store_lacks_is_not_a_change_but_a_missing_triple():
+    assert literal_changes(_triples(_typed("1", "nonNegativeInteger")), _triples(_typed("2", "integer"))) == {}
 
 
 # HTTP: retries, timeouts, errors ------------------------------------------------------------------

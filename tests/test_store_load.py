@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
@@ -54,16 +55,17 @@ class TestLoad:
         assert "Verified: every graph holds as many triples as were sent" in again.stdout
 
     @pytest.mark.parametrize("method", ["gsp", "update"])
-    def test_full_verification_passes_and_the_store_holds_the_same_values(self, store, seed, run_kg, method):
+    def test_full_verification_passes_and_the_store_holds_the_same_values_and_datatypes(self, store, seed, run_kg,
+                                                                                        method):
         dist, expected = seed
         store.probe.drop(*expected)
         result = run_kg("load", "--store", store.url, "--dist", str(dist), "--method", method, "--verify", "full",
                         env=store.env)
         assert result.exit_code == 0, result.output
-        assert "Verified: every graph holds exactly the triples sent (compared by value)" in result.stdout
+        assert "Verified: every graph holds exactly the triples sent (values and datatypes)" in result.stdout
         for graph, triples in expected.items():
-            held = {triple_key(triple) for triple in store.probe.triples(graph)}
-            assert held == {triple_key(triple) for triple in triples}, graph
+            held = {(triple_key(triple), _datatype(triple.object)) for triple in store.probe.triples(graph)}
+            assert held == {(triple_key(triple), _datatype(triple.object)) for triple in triples}, graph
 
     def test_update_replaces_a_graph_that_already_holds_other_triples(self, store, seed, run_kg):
         dist, expected = seed
@@ -254,3 +256,8 @@ def unused_port() -> int:
     from stores.servers import free_port
 
     return free_port()
+
+
+def _datatype(term) -> str | None:
+    """A literal's datatype (xsd:string for a simple literal), None for an IRI."""
+    return term.datatype.value if isinstance(term, ox.Literal) else None

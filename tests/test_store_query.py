@@ -1,7 +1,7 @@
 """`kg query --endpoint`: every bundled query answered by each real store as by the embedded one.
 
-Answers are compared by value, row by row in the query's order: stores write some literals in
-their own form (Virtuoso keeps xsd:nonNegativeInteger where pyoxigraph says xsd:integer).
+Answers are compared by value and datatype, row by row in the query's order: stores write some
+literals in their own lexical form ("007" as "7"), but every engine gives the same datatypes.
 """
 
 from __future__ import annotations
@@ -51,12 +51,13 @@ def _credentials(env: dict[str, str]) -> Credentials | None:
 
 
 def _by_value(results: Results) -> list[tuple]:
+    """Each row's terms by value and datatype: equal whatever lexical form a store writes."""
     def key(term: Term | None):
         if term is None or term.kind != "literal":
             return term
         if term.lang:
             return ("text", term.value, term.lang)
-        return term_key(ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD + "string")))
+        return term.datatype, term_key(ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD + "string")))
 
     return [tuple(key(term) for term in row) for row in results.rows]
 

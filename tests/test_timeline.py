@@ -60,8 +60,18 @@ def test_events_without_a_date_are_listed_once_with_their_status(built_seed):
     texts = _texts(svg)
     listed = texts[texts.index("Not dated by the text") + 1:]
     assert "A split of ASEAN (possible)" in listed
-    assert "Civil strife in Myanmar (ongoing)" in listed
+    assert "Civil strife in Myanmar (ongoing; after 1 event the text puts before it)" in listed
     assert len(root.findall(f"{SVG}circle")) == 14
+
+
+def test_undated_events_come_in_the_order_the_text_gives_not_by_label(built_seed):
+    """The text puts the civil strife after the coup ("since"): it is listed after every undated
+    event the text does not order, although its label comes first in the alphabet."""
+    texts = _texts(Timeline.of(LocalDataset.from_files(built_seed.out / "kg.nq")).svg())
+    undated = texts[texts.index("Not dated by the text") + 1:][:14]
+    strife = next(i for i, text in enumerate(undated) if text.startswith("Civil strife in Myanmar"))
+    assert strife == len(undated) - 1
+    assert undated[0] == "A split of ASEAN (possible)"
 
 
 def test_labels_that_look_like_markup_are_text_in_the_picture():

@@ -22,23 +22,25 @@ from kg.check import Finding, load_shapes, run_shapes
 from kg.shacl import Plan, Unsupported, plan_for, validate_nquads
 from kg.errors import KgError
 from kg.ground import ground
-from kg.mapping import map_article
+from kg.mapping import map_article, map_text
 from kg.read import Article, read_article
 from kg.resolve import resolve_times
 from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph
 from kg.write import GraphText, graph_text, with_fragments
 
-__all__ = ["ArticleJob", "ArticleResult", "Failure", "SharedField", "run_article", "prepare_article",
+__all__ = ["ArticleJob", "ArticleResult", "Failure", "GRAPH_PARTS", "SharedField", "run_article", "prepare_article",
            "check_graph_text", "as_graph", "PLANS"]
 
 
 @dataclass(frozen=True)
 class ArticleJob:
-    """What one article's work needs: where its record is, the base IRI, and the shapes' folder."""
+    """What one article's work needs: where its record is, the base IRI, the shapes' folder, and
+    whether the article's full text is published (its graph kept in the result)."""
 
     record: str
     base: str
     shapes: str
+    with_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class ArticleResult:
     digest: str  # sha256 of the record's and the text's bytes, as the dataset's description gives it
     graph: GraphText
     triples: int = 0
+    text: GraphText | None = None  # the graph of the article's full text, when it is published
+    text_triples: int = 0
     findings: tuple[Finding, ...] = ()
     actors: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
@@ -81,22 +85,27 @@ class ArticleResult:
         """Everything but the graph's N-Quads and fragments, which the cache keeps in files of their own."""
         data = asdict(self)
         data["graph"] = {"iri": self.graph.iri, "name": self.graph.name}
+        data["text"] = {"iri": self.text.iri, "name": self.text.name} if self.text else None
         return data
 
     @classmethod
-    def from_json(cls, data: dict, nquads: bytes, turtle: bytes | None = None, trig: bytes | None = None,
-                  jsonld: bytes | None = None) -> ArticleResult:
+    def from_json(cls, data: dict, graph: tuple[bytes, ...], text: tuple[bytes, ...] = ()) -> ArticleResult:
+        """The result `to_json` gave, with each graph's N-Quads and fragments (see `GRAPH_PARTS`)."""
         return cls(
             **{
                 **data,
-                "graph": GraphText(iri=data["graph"]["iri"], name=data["graph"]["name"], nquads=nquads,
-                                   turtle=turtle, trig=trig, jsonld=jsonld),
+                "graph": GraphText(data["graph"]["iri"], data["graph"]["name"], *graph),
+                "text": GraphText(data["text"]["iri"], data["text"]["name"], *text) if data["text"] else None,
                 "findings": tuple(Finding(**finding) for finding in data["findings"]),
                 "shared": tuple(SharedField(**shared) for shared in data["shared"]),
                 **{name: tuple(data[name]) for name in ("actors", "events", "statements", "subjects", "predicates",
                                                     "vocabularies")},
             }
         )
+
+
+# The parts of a GraphText the cache keeps, in the order GraphText takes them after its IRI and name.
+GRAPH_PARTS = ("nquads", "turtle", "trig", "jsonld")
 
 
 @dataclass(frozen=True)
@@ -124,8 +133,10 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
         article = prepare_article(Path(job.record))
         graph = map_article(article, job.base)
         text = graph_text(graph, article.id)
-        findings = check_graph_text(text, job.shapes)
+        full_text = graph_text(map_text(article, job.base), article.id)
+        findings = check_graph_text(text, job.shapes, full_text)  # grounding is checked on the full text
         text = with_fragments(text)
+        full_text = with_fragments(full_text) if job.with_text else None
     except KgError as error:
         return Failure(job.record, type(error).__name__, str(error), error.exit_code, getattr(error, "report", ""))
     # The bytes that were read and built, not the files again: both were decoded as strict UTF-8.
@@ -137,6 +148,8 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
         digest="sha256:" + hashlib.sha256(record_bytes + text_bytes).hexdigest(),
         graph=text,
         triples=len(graph),
+        text=full_text,
+        text_triples=full_text.nquads.count(b"\n") if full_text else 0,
         findings=tuple(findings),
         actors=_sorted_subjects(graph, SEM.Actor),
         events=_sorted_subjects(graph, SEM.Event),
@@ -156,16 +169,23 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
 PLANS: dict[str, Plan] = {}
 
 
-def check_graph_text(text: GraphText, shapes: str) -> list[Finding]:
-    """The shapes' findings on one graph: kg.shacl's, or pyshacl's where kg.shacl cannot check the shapes."""
+def check_graph_text(text: GraphText, shapes: str, *others: GraphText) -> list[Finding]:
+    """The shapes' findings on one graph merged with `others`: kg.shacl's, or pyshacl's where kg.shacl
+    cannot check the shapes."""
+    nquads = b"".join(graph.nquads for graph in (text, *others))
     try:
-        return validate_nquads(text.nquads, PLANS.get(shapes) or plan_for(Path(shapes)))
+        return validate_nquads(nquads, PLANS.get(shapes) or plan_for(Path(shapes)))
     except Unsupported:
-        return _reference(text, shapes)
+        return _reference(nquads, shapes)
 
 
-def _reference(text: GraphText, shapes: str) -> list[Finding]:
-    return run_shapes(as_graph(text), _shapes(shapes))[0]
+def _reference(nquads: bytes, shapes: str) -> list[Finding]:
+    dataset = new_dataset()
+    dataset.parse(data=nquads, format="nquads")
+    graph = new_graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return run_shapes(graph, _shapes(shapes))[0]
 
 
 def as_graph(text: GraphText) -> Graph:
@@ -197,7 +217,7 @@ def _vocabularies(graph) -> tuple[str, ...]:
     ))
 
 
-_ACTOR_FIELDS = ("kind", "name", "wikidata", "description")
+_ACTOR_FIELDS = ("kind", "name", "label", "wikidata", "description")
 _POST_FIELDS = ("label", "organization")
 
 

@@ -2,8 +2,10 @@
 
 An entry belongs to one record and is valid while every file the article's work read (the record
 and its text) has the digest it had, and kg's code, the shapes and the base IRI are the ones that
-made it (the salt). Entries are JSON, the graph's N-Quads (.nq) and its fragments of the files
-(.ttl: Turtle statements, .trig: TriG block, .jsonld: JSON-LD nodes), written whole (temporary file, then rename), and
+made it (the salt, which says too whether the full text is published). Entries are JSON, the graph's
+N-Quads (.nq) and its fragments of the files (.ttl: Turtle statements, .trig: TriG block, .jsonld:
+JSON-LD nodes), the same for the graph of the article's full text when it is published
+(.text.nq, ...), written whole (temporary file, then rename), and
 read back as data: a damaged or foreign entry is a miss, never code that runs.
 """
 
@@ -18,14 +20,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import kg
-from kg.engine.article import ArticleResult
+from kg.engine.article import GRAPH_PARTS, ArticleResult
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 from kg.write import with_fragments
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
-_FORMAT = 2  # bumped when an entry's layout changes
+_FORMAT = 3  # bumped when an entry's layout changes
 _GRAPH_FILES = (".nq", ".ttl", ".trig", ".jsonld")  # the graph's N-Quads and its fragments of the files
+_TEXT_FILES = tuple(".text" + suffix for suffix in _GRAPH_FILES)  # the same of the full text's graph
 
 
 def file_digest(path: Path) -> str | None:
@@ -74,8 +77,8 @@ class Cache:
                 # file (/dev/zero, say) is not kg's and is not read.
                 if not Path(path).resolve().is_relative_to(folder) or file_digest(Path(path)) != digest:
                     return None
-            return ArticleResult.from_json(data["result"], *(entry.with_suffix(suffix).read_bytes()
-                                                             for suffix in _GRAPH_FILES))
+            return ArticleResult.from_json(data["result"], _read(entry, _GRAPH_FILES),
+                                           _read(entry, _TEXT_FILES) if data["result"]["text"] else ())
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -84,12 +87,14 @@ class Cache:
         if self.folder is None:
             return
         entry = self._entry(record)
-        graph = with_fragments(result.graph)
         data = {"salt": self.salt, "record": str(record), "result": result.to_json()}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for suffix, content in zip(_GRAPH_FILES, (graph.nquads, graph.turtle, graph.trig, graph.jsonld)):
-                _write_whole(entry.with_suffix(suffix), content)
+            for suffixes, graph in ((_GRAPH_FILES, result.graph), (_TEXT_FILES, result.text)):
+                if graph is not None:
+                    graph = with_fragments(graph)
+                    for suffix, part in zip(suffixes, GRAPH_PARTS):
+                        _write_whole(entry.with_suffix(suffix), getattr(graph, part))
             _write_whole(entry.with_suffix(".json"), json.dumps(data, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
@@ -117,11 +122,15 @@ class Cache:
             return
         kept = {self._entry(record).name for record in records} | {f"plan-{self.salt[:32]}"}
         for path in self.folder.iterdir():
-            if path.stem not in kept:
+            if path.name.split(".", 1)[0] not in kept:
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink(missing_ok=True)
+
+
+def _read(entry: Path, suffixes: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(entry.with_suffix(suffix).read_bytes() for suffix in suffixes)
 
 
 def _write_whole(path: Path, data: bytes) -> None:

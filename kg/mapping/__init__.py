@@ -10,13 +10,13 @@ from rdflib import Graph
 
 from kg.iris import Iris
 from kg.mapping.actors import map_actor, map_post
-from kg.mapping.article import map_news_article
+from kg.mapping.article import map_article_text, map_news_article, map_reported_events
 from kg.mapping.events import map_event
 from kg.mapping.scope import Scope, camel
 from kg.mapping.statements import map_statement
 from kg.read import Article
 
-__all__ = ["map_article", "camel"]
+__all__ = ["map_article", "map_text", "camel"]
 
 
 def map_article(article: Article, base: str) -> Graph:
@@ -29,6 +29,12 @@ def map_article(article: Article, base: str) -> Graph:
         map_post(scope, post)
     for event in scope.record.events:
         map_event(scope, event)
+    map_reported_events(scope)
     for statement in scope.record.statements:
         map_statement(scope, statement)
     return scope.graph
+
+
+def map_text(article: Article, base: str) -> Graph:
+    """The graph of the article's full text (`<base>graph/ID/text`), apart from kg's statements."""
+    return map_article_text(Scope(article, Iris(base, article.id)))

@@ -29,6 +29,7 @@ class Scope:
         self.context = iris.context(len(article.text))
         self.actors = {a.id: a for a in self.record.actors}
         self.events = {e.id: iris.event(e.id) for e in self.record.events}
+        self.event_labels = {e.id: e.label for e in self.record.events}
         self.posts = {p.id: iris.post(p.id) for p in self.record.posts}
         self.statements = {s.id: iris.statement(s.id) for s in self.record.statements}
 
@@ -55,8 +56,10 @@ class Scope:
             for predicate, obj in (
                 (RDF.type, NIF.Phrase),
                 (RDF.type, NIF.OffsetBasedString),
-                (NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)),
-                (NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)),
+                # xsd:integer, not NIF's xsd:nonNegativeInteger, which Oxigraph stores as xsd:integer:
+                # one typing in every store (shapes/mentions.ttl checks they are not negative).
+                (NIF.beginIndex, Literal(span.begin, datatype=XSD.integer)),
+                (NIF.endIndex, Literal(span.end, datatype=XSD.integer)),
                 (NIF.anchorOf, Literal(span.text)),
                 (NIF.referenceContext, self.context),
             ):

@@ -31,7 +31,7 @@ def time(scope: Scope, owner: URIRef, name: str, expression: TimeExpression, ins
     else:
         interval(scope, iri, value.begin, value.end)
     if value.unit in UNIT:
-        scope.add(iri, TIME.unitType, UNIT[value.unit])
+        scope.add(iri, KGO.precision, UNIT[value.unit])
     scope.add(iri, RDFS.label, Literal(expression.quote.text))
     scope.add(iri, KGO.timeExpression, Literal(expression.quote.text))
     scope.add(iri, KGO.normalisedValue, Literal(value.label))

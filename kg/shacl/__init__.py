@@ -20,7 +20,7 @@ rdflib's SPARQL reads otherwise, where a SPARQL constraint reads them. Validate 
 >>> for finding in validate_nquads(place, plan):
 ...     print(finding.severity, finding.component, finding.path or "-")
 Violation sh:ClassConstraintComponent -
-Warning sh:MinCountConstraintComponent schema:sameAs
+Warning sh:SPARQLConstraintComponent schema:sameAs
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Validation of one data graph against a Plan: pyshacl's results, shape by shape, much faster.
 
-It follows pyshacl's Shape.validate (inference "none", advanced off, warnings allowed): its focus
-nodes, value nodes and conformance, down to what a nested shape's conformance means: sh:node fails
-on any result of the nested shape and its results are reported too (pyshacl's sh:detail, which
-kg.check reads as findings); sh:or, sh:and, sh:xone, sh:not and sh:qualifiedValueShape count a
-shape whose only results are warnings as conforming. The components are in kg.shacl.components.
+It follows pyshacl's Shape.validate (inference "none", advanced off): its focus nodes, value
+nodes and conformance, down to what a nested shape's conformance means: sh:node fails on any
+result of the nested shape and its results are reported too (pyshacl's sh:detail, which kg.check
+reads as findings); as SHACL defines it, a shape conforms only with no result at all, of any
+severity, in sh:or, sh:and, sh:xone, sh:not and sh:qualifiedValueShape too. The components are in
+kg.shacl.components.
 
 The findings are built as kg.check builds them from pyshacl's report, with its label, evidence and
 term helpers over the same data.
@@ -29,7 +30,6 @@ from kg.shacl.sparql import Solutions
 __all__ = ["link", "validate"]
 
 SH = "http://www.w3.org/ns/shacl#"
-_ALLOWED = {SH + "Warning", SH + "Info"}  # kg.check runs pyshacl with allow_warnings=True
 _EMPTY: dict = {}
 _TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf  # a namespace's attribute costs a call each time
 _NO_GRAPH = Graph()
@@ -52,7 +52,6 @@ class _Linked:
     def __init__(self, shape: Shape, intern) -> None:
         self.key, self.name, self.path_text = shape.key, shape.name, shape.path_text
         self.severity = shape.severity.rsplit("#", 1)[-1]
-        self.allowed = shape.severity in _ALLOWED
         self.message = shape.messages[0] if shape.messages else None
         self.deactivated = shape.deactivated
         self.path = _link_path(shape.path, intern) if shape.path is not None else None
@@ -255,13 +254,12 @@ class _Run:
             ok, found = check[0](self, shape, check, focus, values)
             if found:
                 results.extend(found)
-                if not ok and not shape.allowed and not all(r.shape.allowed for r in found):
-                    nonconforming = True
+                nonconforming = nonconforming or not ok
         for constraint in shape.sparql:
             found = self._sparql(shape, constraint, focus)
             if found:
                 results.extend(found)
-                nonconforming = nonconforming or not shape.allowed
+                nonconforming = True
         return not nonconforming, results
 
     def _sparql(self, shape: _Linked, constraint, focus) -> list[Result]:

@@ -27,6 +27,7 @@ _EXPORTS = {
     "STORE_TYPES": "endpoints",
     "detect_store_type": "endpoints",
     "resolve_endpoints": "endpoints",
+    "ChangedDataError": "loading",
     "LoadProgress": "loading",
     "LoadResult": "loading",
     "load": "loading",

@@ -24,10 +24,10 @@ from kg.stores.endpoints import public_url
 from kg.stores.http import StoreAnswerError
 from kg.stores.options import BATCH_SIZES, DEFAULT_BATCH_SIZE, METHODS, VERIFY_LEVELS
 from kg.stores.store import Store
-from kg.stores.verify import XSD, keys_of_lines, keys_of_ntriples
+from kg.stores.verify import XSD, change_lines, keys_of_lines, literal_changes, triple_key, triples_of_ntriples
 
 __all__ = [
-    "LoadProgress", "LoadResult", "load", "load_dist", "verify_counts", "verify_graphs", "record_graph_iri",
+    "ChangedDataError", "LoadProgress", "LoadResult", "load", "load_dist", "verify_counts", "verify_graphs", "record_graph_iri",
     "recorded_graphs", "MAX_BATCH_BYTES",
 ]
 
@@ -224,26 +224,56 @@ def verify_counts(store: Store, graphs: list[DatasetGraph], removed: Sequence[st
     return {graph.iri: counts.get(graph.iri, 0) for graph in graphs}
 
 
+class ChangedDataError(StoreError):
+    """The store holds the values sent, but some literals with another datatype or in another form.
+
+    `changes` says what changed, one line per datatype and kind of change, with its count, for people.
+    """
+
+    def __init__(self, where: str, changes: list[str]) -> None:
+        self.where = where
+        self.changes = changes
+        super().__init__(f"{where} holds the values sent, but {self.summary()}: " + "; ".join(changes))
+
+    def summary(self) -> str:
+        """How many literals changed, and why it matters."""
+        return "changed the datatype or form of some literals, so a dump of the store is not the data kg sent"
+
+
 def verify_graphs(store: Store, graphs: list[DatasetGraph]) -> None:
-    """StoreError unless each graph in the store equals, value for value, the graph sent."""
+    """StoreError unless each graph in the store equals, value for value and datatype for datatype, the graph sent.
+
+    A value missing or added is reported first; then ChangedDataError if the store holds the
+    values but changed literals' datatypes or forms (Oxigraph's xsd:integer for an
+    xsd:nonNegativeInteger, Virtuoso's numbers for durations).
+    """
+    where = public_url(store.endpoints.graph_store or store.endpoints.query)
+    changes: dict = {}
     for graph in graphs:
-        where = public_url(store.endpoints.graph_store or store.endpoints.query)
         try:
-            held = keys_of_ntriples(store.get_graph(graph.iri))
+            held_triples = triples_of_ntriples(store.get_graph(graph.iri))
         except SyntaxError as error:
             raise StoreError(f"{where}: reading graph <{graph.iri}>: the answer is not valid N-Triples "
                              f"({store.connection.redact(str(error))[:200]})") from None
-        sent = keys_of_lines(graph.lines)
-        if held == sent:
-            continue
-        missing = next((line for line in graph.lines if _line_key(line) not in held), None)
-        extra = len(held - sent)
-        detail = f"it lacks {len(sent - held):,} of the triples sent"
-        if missing:
-            detail += f", such as {missing}"
-        if extra:
-            detail += f", and holds {extra:,} triples not sent"
-        raise StoreError(f"{where}: graph <{graph.iri}> differs from what was sent: {detail}")
+        _compare_values(where, graph, {triple_key(triple) for triple in held_triples})
+        literal_changes(triples_of_ntriples(graph.ntriples()), held_triples, changes)
+    if changes:
+        raise ChangedDataError(where, change_lines(changes))
+
+
+def _compare_values(where: str, graph: DatasetGraph, held: set[tuple]) -> None:
+    """StoreError unless the store holds exactly the values of the triples sent."""
+    sent = keys_of_lines(graph.lines)
+    if held == sent:
+        return
+    missing = next((line for line in graph.lines if _line_key(line) not in held), None)
+    extra = len(held - sent)
+    detail = f"it lacks {len(sent - held):,} of the triples sent"
+    if missing:
+        detail += f", such as {missing}"
+    if extra:
+        detail += f", and holds {extra:,} triples not sent"
+    raise StoreError(f"{where}: graph <{graph.iri}> differs from what was sent: {detail}")
 
 
 def _line_key(line: str) -> tuple:

@@ -4,7 +4,9 @@ Stores rewrite literals into their own lexical form: Oxigraph writes "007"^^xsd:
 xsd:nonNegativeInteger as xsd:integer, "P0D" as "PT0S", and drops ^^xsd:string; Virtuoso writes
 doubles in another notation and keeps a duration of years and months as a number of months
 ("P2Y" becomes "24") and one of days and hours as seconds ("P2D" becomes "172800.0"). So triples
-are compared through keys that are equal for equal values.
+are compared through keys that are equal for equal values, and then, literal by literal, by
+datatype and form: `literal_changes` counts what a store changed, which `kg load --verify full`
+reports, as a dump of such a store no longer passes kg's shapes.
 
 >>> term_key(ox.Literal("P2D", datatype=ox.NamedNode(XSD + "duration"))) == \\
 ...     term_key(ox.Literal("172800.0", datatype=ox.NamedNode(XSD + "duration")))
@@ -24,7 +26,8 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-__all__ = ["XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples", "iso_duration", "kg_lexical"]
+__all__ = ["XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples", "iso_duration", "kg_lexical",
+           "literal_change", "literal_changes", "change_lines", "triples_of_ntriples"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRING_TYPES = {XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
@@ -137,3 +140,81 @@ def keys_of_ntriples(data: bytes | str) -> set[tuple]:
 def keys_of_lines(lines: Iterable[str]) -> set[tuple]:
     """The keys of N-Triples lines, as kg sends them."""
     return keys_of_ntriples("\n".join(lines) + "\n")
+
+
+def _short(datatype: str) -> str:
+    return "xsd:" + datatype[len(XSD):] if datatype.startswith(XSD) else f"<{datatype}>"
+
+
+def _kept_form(lexical: str, datatype: str) -> bool:
+    """Whether a literal is still written in a form of its datatype: a duration in ISO 8601, not a number."""
+    if datatype == XSD + "duration" or datatype.endswith(("#dayTimeDuration", "#yearMonthDuration")):
+        return lexical.lstrip("-").startswith("P")
+    return True
+
+
+def literal_change(sent, held) -> tuple[str, str] | None:
+    """What a store changed in a literal it holds with the value sent: (the datatype sent, the change).
+
+    None if it kept the datatype and a form of it (a canonical form, such as "7" for "007", is kept).
+
+    >>> literal_change(ox.Literal("7", datatype=ox.NamedNode(XSD + "nonNegativeInteger")), ox.Literal(7))
+    ('xsd:nonNegativeInteger', 'now typed xsd:integer')
+    >>> literal_change(ox.Literal("P2D", datatype=ox.NamedNode(XSD + "duration")),
+    ...                ox.Literal("172800.0", datatype=ox.NamedNode(XSD + "duration")))
+    ('xsd:duration', 'now written as numbers')
+    >>> literal_change(ox.Literal("007", datatype=ox.NamedNode(XSD + "integer")), ox.Literal(7)) is None
+    True
+    """
+    if not isinstance(sent, ox.Literal) or not isinstance(held, ox.Literal) or sent.language or held.language:
+        return None
+    before, after = sent.datatype.value, held.datatype.value
+    if before != after:
+        return _short(before), f"now typed {_short(after)}"
+    if not _kept_form(held.value, after):
+        return _short(before), "now written as numbers"
+    return None
+
+
+def literal_changes(sent: Iterable[ox.Triple], held: Iterable[ox.Triple], counts: dict | None = None) -> dict:
+    """What the store changed in the literals sent that it holds with the same value, counted per change.
+
+    A triple is matched to those held with the same subject, predicate and value (`triple_key`);
+    one that has no such match is missing, which comparing `triple_key`s reports, not this. The
+    counts are added to `counts` when given (one dict for all the graphs of a load), and read by
+    `change_lines`.
+    """
+    counts = {} if counts is None else counts
+    held_objects: dict[tuple, list] = {}
+    for triple in held:
+        if isinstance(triple.object, ox.Literal):
+            held_objects.setdefault(triple_key(triple), []).append(triple.object)
+    for triple in sent:
+        candidates = held_objects.get(triple_key(triple), [])
+        found = [literal_change(triple.object, other) for other in candidates]
+        if found and None not in found:
+            entry = counts.setdefault(found[0], [0, triple.object.value, candidates[0].value])
+            entry[0] += 1
+    return counts
+
+
+def change_lines(counts: dict) -> list[str]:
+    """One line per change that `literal_changes` counted: how many literals of which datatype, and what became of them.
+
+    >>> change_lines(literal_changes([ox.Triple(ox.NamedNode("http://s"), ox.NamedNode("http://p"),
+    ...                                         ox.Literal("P2Y", datatype=ox.NamedNode(XSD + "duration")))],
+    ...                              [ox.Triple(ox.NamedNode("http://s"), ox.NamedNode("http://p"),
+    ...                                         ox.Literal("24", datatype=ox.NamedNode(XSD + "duration")))]))
+    ['1 xsd:duration literal now written as numbers, such as "P2Y" as "24"']
+    """
+    lines = []
+    for (datatype, change), (count, sent, held) in sorted(counts.items()):
+        line = f"{count:,} {datatype} literal{'s' if count != 1 else ''} {change}"
+        lines.append(line + (f', such as "{sent}" as "{held}"' if sent != held else ""))
+    return lines
+
+
+def triples_of_ntriples(data: bytes | str) -> list[ox.Triple]:
+    """The triples of an N-Triples document."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return list(ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))

@@ -39,6 +39,7 @@ import ctypes
 import dataclasses
 import errno
 import functools
+import hashlib
 import json
 import os
 import queue
@@ -47,17 +48,18 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import InputError
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
 from kg.write.nquads import GraphText, graph_text, graph_triples
 from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
+from kg.vocab import new_graph
 
 __all__ = ["write_dataset", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
            "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "MARKER"]
@@ -71,19 +73,26 @@ _MARKER_TEXT = f"{_MARKER_SIGN}; the next kg build replaces this whole folder.\n
 
 
 def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Graph, out: Path, *,
-                  keep: Iterable[Path] = (), store: bool = True) -> list[Path]:
+                  keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
+                  describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None
+                  ) -> list[Path]:
     """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
-    `graphs` are the article graphs in the order every file gives them (name order), `metadata` the
+    `graphs` are the article graphs in the order every file gives them (name order), `texts` the
+    graphs of the articles' full texts, published (texts/NAME.ttl) after them, `metadata` the
     dataset's description (void.ttl, and the last graph of each file). A graph's fragments are made
-    here unless it carries them (`with_fragments`). Returns the files written, store/ and its list of
-    graphs aside (see `STORE`, `GRAPHS`). `out` must be new, empty or written by kg, and must not be (or be above) a folder in
-    `keep`, such as the seeds.
+    here unless it carries them (`with_fragments`). void.ttl is written last, with the triples
+    `describe_files` gives of every other file as written (path in `out` -> size and sha256), such
+    as their sizes and checksums, which no file holding the metadata graph can give of itself.
+    Returns the files written, store/ and its list of graphs aside (see `STORE`, `GRAPHS`). `out`
+    must be new, empty or written by kg, and must not be (or be above) a folder in `keep`, such as
+    the seeds.
     """
     out = out.resolve()
     _check_names(graphs)
-    everything = [with_fragments(graph) for graph in [*graphs, metadata]]
-    graphs, metadata = everything[:-1], everything[-1]
+    _check_names(texts)
+    everything = [with_fragments(graph) for graph in [*graphs, *texts, metadata]]
+    graphs, texts, metadata = everything[:len(graphs)], everything[len(graphs):-1], everything[-1]
     staging = loader = files = None
     try:
         _check_out(out, keep)
@@ -97,13 +106,18 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
         (staging / "graphs").mkdir()
         for graph in graphs:
             files.write(staging / "graphs" / f"{graph.name}.ttl", (header, graph.turtle))
-        files.write(staging / "void.ttl", (header, metadata.turtle))
+        if texts:
+            (staging / "texts").mkdir()
+        for graph in texts:
+            files.write(staging / "texts" / f"{graph.name}.ttl", (header, graph.turtle))
         files.write(staging / "kg.trig", [header, *(graph.trig for graph in everything)])
         files.write(staging / "kg.nq", [graph.nquads for graph in everything])
         files.write(staging / "kg.jsonld", list(jsonld(everything)))
         files.write(staging / "context.jsonld", _json(jsonld_context()))
         files.write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
         files.wait()
+        void = _with_triples(metadata, describe_files(files.written(staging)) if describe_files else ())
+        _write(staging / "void.ttl", (header, void.turtle))
         if loader is not None:
             loader.wait()
         _swap(staging, out)
@@ -141,6 +155,17 @@ def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: 
     return write_dataset(texts, graph_text(metadata, "metadata"), ontology, out, keep=keep)
 
 
+def _with_triples(metadata: GraphText, triples: Iterable[tuple]) -> GraphText:
+    """The metadata graph with `triples` added to it, its fragments made again (a few lines per file)."""
+    added = new_graph(identifier=URIRef(metadata.iri))
+    for triple in triples:
+        added.add(triple)
+    if not len(added):
+        return metadata
+    lines = set(metadata.lines()) | set(graph_text(added, metadata.name).lines())
+    return with_fragments(GraphText(metadata.iri, metadata.name, b"".join(sorted(lines))))
+
+
 def _graph_name(graph: Graph) -> str:
     return str(graph.identifier).rstrip("/").rsplit("/", 1)[-1]
 
@@ -162,7 +187,9 @@ def _json(data) -> str:
 def _files(out: Path) -> list[Path]:
     """The files written, without the marker and the store's own files."""
     files = [path for path in out.iterdir() if path.is_file() and path.name not in (MARKER, GRAPHS)]
-    files += [path for path in (out / "graphs").iterdir() if path.is_file()]
+    for folder in ("graphs", "texts"):
+        if (out / folder).is_dir():
+            files += [path for path in (out / folder).iterdir() if path.is_file()]
     return sorted(files)
 
 
@@ -179,18 +206,24 @@ class _Files:
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._pending: list[Future] = []
+        self._paths: list[Path] = []
         for _ in range(self._WRITERS):
             threading.Thread(target=self._work, name="kg-files", daemon=True).start()
 
     def write(self, path: Path, content: str | bytes | Iterable[bytes]) -> None:
         future: Future = Future()
         self._pending.append(future)
+        self._paths.append(path)
         self._jobs.put((future, path, content))
 
     def wait(self) -> None:
         """Wait until every file is written; raise the error of the first one, in the order given, that failed."""
         for future in self._pending:
             future.result()
+
+    def written(self, folder: Path) -> dict[str, tuple[int, str]]:
+        """Each file written, by its path in `folder`: its size and the sha256 of its bytes (after `wait`)."""
+        return {path.relative_to(folder).as_posix(): future.result() for path, future in zip(self._paths, self._pending)}
 
     def stop(self) -> None:
         """Write no more files."""
@@ -205,24 +238,33 @@ class _Files:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                _write(path, content)
+                written = _write(path, content)
             except BaseException as error:
                 future.set_exception(error)
             else:
-                future.set_result(None)
+                future.set_result(written)
 
 
-def _write(path: Path, content: str | bytes | Iterable[bytes]) -> None:
-    """Write `content` (text, bytes or chunks of bytes) into a new file at `path`."""
+def _write(path: Path, content: str | bytes | Iterable[bytes]) -> tuple[int, str]:
+    """Write `content` (text, bytes or chunks of bytes) into a new file at `path`; its size and sha256.
+
+    The digest is of the bytes as they go to the file, so the file is not read again; hashlib lets go
+    of the GIL on large chunks, so two writers hash at once.
+    """
     if isinstance(content, str):
         content = content.encode("utf-8")
     chunks = [content] if isinstance(content, bytes) else content
+    digest, size = hashlib.sha256(), 0
     try:
         with path.open("wb") as file:  # a chunk larger than the buffer goes to the system as it is
-            file.writelines(chunks)
+            for chunk in chunks:
+                file.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
     except OSError as error:
         error.filename = error.filename or str(path)  # a failed write() names no file
         raise
+    return size, digest.hexdigest()
 
 
 def write_file(path: Path, text: str) -> None:
@@ -299,7 +341,7 @@ def _is_kg_dist(folder: Path) -> bool:
 def _holds_only_outputs(folder: Path) -> bool:
     """Whether everything in `folder` has the name of one of kg's files (true of an empty folder)."""
     for entry in folder.iterdir():
-        if entry.name == "graphs" and entry.is_dir() and not entry.is_symlink():
+        if entry.name in ("graphs", "texts") and entry.is_dir() and not entry.is_symlink():
             if not all(p.suffix == ".ttl" and p.is_file() for p in entry.iterdir()):
                 return False
         elif entry.name == STORE and entry.is_dir() and not entry.is_symlink():

@@ -1,11 +1,19 @@
-"""JSON-LD with kg's context, written as text from canonical N-Quads, a node a line.
+"""JSON-LD with kg's context, written as text from canonical N-Quads: each article one tree.
 
-Each named graph is an object with its `id` and its `@graph`, the nodes of its subjects in order,
-each on one line: `id`, `type`, then its keys in order. A predicate with a short key in the context
-(`label`, `denotedBy`, ...) takes it for the values that key's coercion fits, and its compact IRI
-(`schema:appearance`) otherwise; an IRI is compacted with kg's prefixes where one fits. An integer
-or a boolean in its canonical form is a JSON number or boolean; every other literal keeps its
-lexical form, with its language or datatype.
+Every predicate kg emits has a short key in the context (`label`, `denotedBy`, `beginIndex`...),
+with `@type: @id` where its values are IRIs, its datatype where they are typed literals, and
+`@container: @set` where it can hold several values, so a key always holds one kind of value: a
+`@set` key an array, any other key one value. Integers (xsd:integer, and xsd:nonNegativeInteger
+under a key of that type) and booleans are JSON numbers and booleans; a value that does not fit
+its key's type is a value object (`{"@value": ..., "@type": ...}`) or a reference (`{"id": ...}`).
+
+Each named graph is an object with its `id` and its `@graph`, framed as a tree: its article (or,
+in the metadata graph, the dataset's description) at the root, with its events (`events`, the
+reverse of schema:subjectOf), statements (`statements`, the reverse of schema:appearance) and
+text (`articleText`, the reverse of nif:sourceUrl), and an actor with its `memberships`. Each
+node is embedded where the walk from the root first reaches it, and referred to by its `id`
+elsewhere; a node the root does not reach starts a tree of its own after it. Each tree is one
+line of the file.
 """
 
 from __future__ import annotations
@@ -17,41 +25,162 @@ from collections.abc import Iterator, Sequence
 from kg.vocab import PREFIXES, RDF, XSD
 from kg.write.nquads import GraphText
 
-__all__ = ["jsonld_context", "jsonld", "jsonld_fragment"]
+__all__ = ["jsonld_context", "jsonld", "jsonld_fragment", "TERMS", "REVERSE_TERMS"]
 
-# Short JSON-LD keys for the terms people meet most; everything else is a compact IRI.
-_TERMS = {
-    "label": ("rdfs", "label", None),
-    "name": ("schema", "name", None),
-    "alternateName": ("schema", "alternateName", None),
-    "description": ("schema", "description", None),
-    "text": ("schema", "text", None),
-    "sameAs": ("schema", "sameAs", "@id"),
-    "denotedBy": ("gaf", "denotedBy", "@id"),
-    "beginIndex": ("nif", "beginIndex", "xsd:nonNegativeInteger"),
-    "endIndex": ("nif", "endIndex", "xsd:nonNegativeInteger"),
-    "anchorOf": ("nif", "anchorOf", None),
-    "referenceContext": ("nif", "referenceContext", "@id"),
-    "hasActor": ("sem", "hasActor", "@id"),
-    "hasPlace": ("sem", "hasPlace", "@id"),
-    "hasTime": ("sem", "hasTime", "@id"),
-    "roleType": ("sem", "roleType", "@id"),
-    "eventStatus": ("schema", "eventStatus", "@id"),
-    "about": ("schema", "about", "@id"),
-    "attributedTo": ("prov", "wasAttributedTo", "@id"),
-    "holds": ("org", "holds", "@id"),
-    "postIn": ("org", "postIn", "@id"),
-    "inXSDDate": ("time", "inXSDDate", "xsd:date"),
-    "inXSDgYearMonth": ("time", "inXSDgYearMonth", "xsd:gYearMonth"),
-    "inXSDgYear": ("time", "inXSDgYear", "xsd:gYear"),
+_ONE, _SET = False, True
+# key -> (prefix, local name, its values' type: "@id", a datatype, or None for strings; whether a @set)
+TERMS = {
+    "label": ("rdfs", "label", None, _ONE),
+    "comment": ("rdfs", "comment", None, _ONE),
+    "value": ("rdf", "value", "@id", _ONE),
+    "name": ("schema", "name", None, _ONE),
+    "alternateName": ("schema", "alternateName", None, _SET),
+    "description": ("schema", "description", None, _ONE),
+    "text": ("schema", "text", None, _ONE),
+    "sameAs": ("schema", "sameAs", "@id", _SET),
+    "about": ("schema", "about", "@id", _SET),
+    "appearance": ("schema", "appearance", "@id", _ONE),
+    "subjectOf": ("schema", "subjectOf", "@id", _ONE),
+    "creator": ("schema", "creator", "@id", _ONE),
+    "spokenByCharacter": ("schema", "spokenByCharacter", "@id", _ONE),
+    "hasPart": ("schema", "hasPart", "@id", _SET),
+    "mentions": ("schema", "mentions", "@id", _SET),
+    "publisher": ("schema", "publisher", "@id", _ONE),
+    "copyrightHolder": ("schema", "copyrightHolder", "@id", _ONE),
+    "copyrightYear": ("schema", "copyrightYear", "xsd:integer", _ONE),
+    "copyrightNotice": ("schema", "copyrightNotice", None, _ONE),
+    "datePublished": ("schema", "datePublished", "xsd:date", _ONE),
+    "headline": ("schema", "headline", None, _ONE),
+    "identifier": ("schema", "identifier", None, _ONE),
+    "inLanguage": ("schema", "inLanguage", None, _ONE),
+    "location": ("schema", "location", "@id", _ONE),
+    "memberOf": ("schema", "memberOf", "@id", _SET),
+    "eventStatus": ("schema", "eventStatus", "@id", _ONE),
+    "duration": ("schema", "duration", None, _ONE),
+    "denotedBy": ("gaf", "denotedBy", "@id", _SET),
+    "beginIndex": ("nif", "beginIndex", "xsd:integer", _ONE),
+    "endIndex": ("nif", "endIndex", "xsd:integer", _ONE),
+    "anchorOf": ("nif", "anchorOf", None, _ONE),
+    "referenceContext": ("nif", "referenceContext", "@id", _ONE),
+    "sourceUrl": ("nif", "sourceUrl", "@id", _ONE),
+    "isString": ("nif", "isString", None, _ONE),
+    "hasActor": ("sem", "hasActor", "@id", _SET),
+    "hasPlace": ("sem", "hasPlace", "@id", _SET),
+    "hasTime": ("sem", "hasTime", "@id", _SET),
+    "roleType": ("sem", "roleType", "@id", _ONE),
+    "subEventOf": ("sem", "subEventOf", "@id", _ONE),
+    "attributedTo": ("prov", "wasAttributedTo", "@id", _ONE),
+    "derivedFrom": ("prov", "wasDerivedFrom", "@id", _SET),
+    "generatedBy": ("prov", "wasGeneratedBy", "@id", _ONE),
+    "used": ("prov", "used", "@id", _SET),
+    "endedAtTime": ("prov", "endedAtTime", "xsd:dateTime", _ONE),
+    "holds": ("org", "holds", "@id", _SET),
+    "heldBy": ("org", "heldBy", "@id", _SET),
+    "member": ("org", "member", "@id", _ONE),
+    "memberDuring": ("org", "memberDuring", "@id", _ONE),
+    "organization": ("org", "organization", "@id", _ONE),
+    "postIn": ("org", "postIn", "@id", _ONE),
+    "inXSDDate": ("time", "inXSDDate", "xsd:date", _ONE),
+    "inXSDgYearMonth": ("time", "inXSDgYearMonth", "xsd:gYearMonth", _ONE),
+    "inXSDgYear": ("time", "inXSDgYear", "xsd:gYear", _ONE),
+    "hasBeginning": ("time", "hasBeginning", "@id", _ONE),
+    "hasEnd": ("time", "hasEnd", "@id", _ONE),
+    "after": ("time", "after", "@id", _SET),
+    "precision": ("kgo", "precision", "@id", _ONE),
+    "prefLabel": ("skos", "prefLabel", None, _ONE),
+    "inScheme": ("skos", "inScheme", "@id", _ONE),
+    "appointedTo": ("kgo", "appointedTo", "@id", _ONE),
+    "attributionCue": ("kgo", "attributionCue", "@id", _ONE),
+    "charge": ("kgo", "charge", "@id", _SET),
+    "forPost": ("kgo", "forPost", "@id", _ONE),
+    "holdingStatus": ("kgo", "holdingStatus", "@id", _ONE),
+    "imposedSentence": ("kgo", "imposedSentence", "@id", _ONE),
+    "misspelledName": ("kgo", "misspelledName", None, _SET),
+    "normalisedValue": ("kgo", "normalisedValue", None, _ONE),
+    "notAfter": ("kgo", "notAfter", "xsd:date", _ONE),
+    "notBefore": ("kgo", "notBefore", "xsd:date", _ONE),
+    "originalSentence": ("kgo", "originalSentence", "@id", _ONE),
+    "penalty": ("kgo", "penalty", "@id", _ONE),
+    "publishedDuring": ("kgo", "publishedDuring", "@id", _ONE),
+    "relayedBy": ("kgo", "relayedBy", "@id", _ONE),
+    "resultingSentence": ("kgo", "resultingSentence", "@id", _ONE),
+    "sentenceDuration": ("kgo", "sentenceDuration", None, _ONE),
+    "timeExpression": ("kgo", "timeExpression", None, _ONE),
+    "verdictOutcome": ("kgo", "verdictOutcome", "@id", _ONE),
+    "voice": ("kgo", "voice", "@id", _ONE),
+    "title": ("dcterms", "title", None, _ONE),
+    "summary": ("dcterms", "description", None, _ONE),
+    "digest": ("dcterms", "identifier", None, _ONE),
+    "license": ("dcterms", "license", "@id", _ONE),
+    "rights": ("dcterms", "rights", None, _ONE),
+    "rightsHolder": ("dcterms", "rightsHolder", "@id", _ONE),
+    "source": ("dcterms", "source", "@id", _SET),
+    "primaryTopic": ("foaf", "primaryTopic", "@id", _ONE),
+    "distribution": ("dcat", "distribution", "@id", _SET),
+    "downloadURL": ("dcat", "downloadURL", "@id", _ONE),
+    "mediaType": ("dcat", "mediaType", "@id", _ONE),
+    "byteSize": ("dcat", "byteSize", "xsd:integer", _ONE),
+    "checksum": ("spdx", "checksum", "@id", _ONE),
+    "algorithm": ("spdx", "algorithm", "@id", _ONE),
+    "checksumValue": ("spdx", "checksumValue", "xsd:hexBinary", _ONE),
+    "triples": ("void", "triples", "xsd:integer", _ONE),
+    "distinctSubjects": ("void", "distinctSubjects", "xsd:integer", _ONE),
+    "properties": ("void", "properties", "xsd:integer", _ONE),
+    "vocabulary": ("void", "vocabulary", "@id", _SET),
+    "subset": ("void", "subset", "@id", _SET),
+    "dataDump": ("void", "dataDump", "@id", _SET),
+    "uriSpace": ("void", "uriSpace", None, _ONE),
+    # What records say where the text leaves things open or says them only in words.
+    "reportedStatus": ("kgo", "reportedStatus", "@id", _ONE),
+    "timeSpan": ("time", "hasTime", "@id", _SET),
+    "intervalAfter": ("time", "intervalAfter", "@id", _SET),
+    "intervalBefore": ("time", "intervalBefore", "@id", _SET),
+    "attributions": ("prov", "qualifiedAttribution", "@id", _SET),
+    "agent": ("prov", "agent", "@id", _ONE),
+    "hadRole": ("prov", "hadRole", "@id", _ONE),
+    "reading": ("kgo", "reading", "@id", _ONE),
+    "groupMember": ("foaf", "member", "@id", _SET),
+    "subject": ("rdf", "subject", "@id", _ONE),
+    "predicate": ("rdf", "predicate", "@id", _ONE),
+    "object": ("rdf", "object", "@id", _ONE),
+    "nationality": ("schema", "nationality", "@id", _ONE),
+    "memberCount": ("kgo", "memberCount", "@id", _SET),
+    "quantity": ("schema", "value", "xsd:integer", _ONE),
+    "unitText": ("schema", "unitText", None, _ONE),
+    "decisionRule": ("kgo", "decisionRule", "@id", _SET),
+    "decisionRuleCue": ("kgo", "decisionRuleCue", "@id", _SET),
+    "eventAttendanceMode": ("schema", "eventAttendanceMode", "@id", _ONE),
+    "attendanceModeCue": ("kgo", "attendanceModeCue", "@id", _ONE),
+    "points": ("kgo", "points", "@id", _ONE),
+    "itemListElement": ("schema", "itemListElement", "@id", _SET),
+    "numberOfItems": ("schema", "numberOfItems", "xsd:integer", _ONE),
+    "position": ("schema", "position", "xsd:integer", _ONE),
+    "statedPurpose": ("kgo", "statedPurpose", "@id", _SET),
+    "backReference": ("kgo", "backReference", "@id", _SET),
+    "refersTo": ("kgo", "refersTo", "@id", _SET),
+    "references": ("dcterms", "references", "@id", _SET),
+    "claimsFirst": ("kgo", "claimsFirst", "@id", _ONE),
+    "firstCue": ("kgo", "firstCue", "@id", _ONE),
+    "isPartOf": ("schema", "isPartOf", "@id", _ONE),
 }
+# Reverse keys: on the article, its events, statements and text, which point to it; on an actor, its
+# memberships. key -> the key it reverses.
+REVERSE_TERMS = {"events": "subjectOf", "statements": "appearance", "articleText": "sourceUrl",
+                 "memberships": "member"}
+# Where a graph's tree starts: its article, or the dataset's description; then any node not reached.
+_ROOT_TYPES = ("schema:NewsArticle", "void:DatasetDescription")
+_INTEGERS = {str(XSD[name]) for name in ("integer", "nonNegativeInteger")}
 
 
 def jsonld_context() -> dict:
-    """The JSON-LD context of kg's output: the profile's prefixes and short keys."""
+    """The JSON-LD context of kg's output: the profile's prefixes and a short key for every predicate."""
     context: dict = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    for key, (prefix, local, kind) in _TERMS.items():
-        context[key] = {"@id": f"{prefix}:{local}", **({"@type": kind} if kind else {})}
+    for key, (prefix, local, kind, many) in TERMS.items():
+        context[key] = {"@id": f"{prefix}:{local}", **({"@type": kind} if kind else {}),
+                        **({"@container": "@set"} if many else {})}
+    for key, reversed_key in REVERSE_TERMS.items():
+        prefix, local, _, _ = TERMS[reversed_key]
+        context[key] = {"@reverse": f"{prefix}:{local}", "@type": "@id", "@container": "@set"}
     context["id"] = "@id"
     context["type"] = "@type"
     return {"@context": context}
@@ -87,18 +216,18 @@ _NODE_SEPARATOR = b",\n        "
 
 
 def jsonld_fragment(graph: GraphText) -> bytes:
-    """The nodes of one graph as kg.jsonld holds them in its `@graph`: one JSON object a line, between commas.
+    """The trees of one graph as kg.jsonld holds them in its `@graph`: one JSON object a line, between commas.
 
     >>> from kg.write.nquads import GraphText
     >>> line = b'<https://kg.example.org/person/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" <https://g> .\\n'
     >>> print(jsonld_fragment(GraphText("https://g", "g", line)).decode())
     {"id": "https://kg.example.org/person/a", "label": "A"}
     """
-    return _NODE_SEPARATOR.join(_encode(node).encode("utf-8") for node in _nodes(graph, _Keys()))
+    return _NODE_SEPARATOR.join(_encode(tree).encode("utf-8") for tree in _framed(list(_nodes(graph, _Keys()))))
 
 
 def _nodes(graph: GraphText, keys: _Keys) -> Iterator[dict]:
-    """One node object per subject of `graph`."""
+    """One node object per subject of `graph`, in the lines' order."""
     iris = keys.iris
     subject, node = None, {}
     for line in graph.lines():
@@ -108,24 +237,88 @@ def _nodes(graph: GraphText, keys: _Keys) -> Iterator[dict]:
         end_o = text.rindex(" <", end_p, len(text) - 3)
         if text[:end_s] != subject:
             if node:
-                yield _ordered(node)
+                yield node
             subject, node = text[:end_s], {"id": iris[text[1:end_s - 1]]}
-        predicate, obj = text[end_s + 2:end_p - 1], text[end_p + 1:end_o]
-        key, value = keys.entry(predicate, obj)
+        key, value, many = keys.entry(text[end_s + 2:end_p - 1], text[end_p + 1:end_o])
         held = node.get(key)
-        if held is None:
+        if many:
+            node.setdefault(key, []).append(value)
+        elif held is None:
             node[key] = value
-        elif type(held) is list:
-            held.append(value)
-        else:
-            node[key] = [held, value]
+        else:  # a second value where the shapes allow one: kept, as an array
+            node[key] = [*(held if type(held) is list else [held]), value]
     if node:
-        yield _ordered(node)
+        yield node
+
+
+def _framed(nodes: list[dict]) -> list[dict]:
+    """The graph's nodes as trees: the root's first, each node embedded where the tree first reaches it.
+
+    A walk with a stack, not recursion, so that a long chain of nodes (time:after) cannot overflow.
+    """
+    by_id = {node["id"]: node for node in nodes}
+    for node in nodes:  # an event's schema:subjectOf becomes its article's `events`, and so on
+        for key, forward in REVERSE_TERMS.items():
+            target = node.get(forward)
+            if type(target) is str and target in by_id:
+                del node[forward]
+                by_id[target].setdefault(key, []).append(node["id"])
+    roots = [n for root in _ROOT_TYPES for n in nodes if root in _types(n)] + nodes
+    reached: set[str] = set()
+    trees = []
+    for root in roots:
+        if root["id"] in reached:
+            continue
+        reached.add(root["id"])
+        trees.append(root)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for key, held in node.items():
+                values = held if type(held) is list else [held]
+                for index, value in enumerate(values):
+                    target = _reference(key, value)
+                    if target in by_id and target not in reached:
+                        reached.add(target)
+                        stack.append(by_id[target])
+                        if values is held:
+                            values[index] = by_id[target]
+                        else:
+                            node[key] = by_id[target]
+    return [_ordered(tree) for tree in trees]
+
+
+def _types(node: dict) -> list:
+    types = node.get("type", [])
+    return types if type(types) is list else [types]
+
+
+def _reference(key: str, value) -> str | None:
+    """The id a value refers to: a string under a key of IRIs, or an object holding only an id."""
+    if type(value) is str:
+        return value if key in _REFERENCE_KEYS else None
+    if type(value) is dict and len(value) == 1:
+        return value.get("id")
+    return None
+
+
+_REFERENCE_KEYS = {key for key, (_, _, kind, _) in TERMS.items() if kind == "@id"} | set(REVERSE_TERMS)
 
 
 def _ordered(node: dict) -> dict:
-    first = {key: node.pop(key) for key in ("id", "type") if key in node}
-    return {**first, **{key: node[key] for key in sorted(node)}}
+    """`id` and `type` first, then the keys in order, in this node and every node embedded in it."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        first = {key: current.pop(key) for key in ("id", "type") if key in current}
+        rest = {key: current.pop(key) for key in sorted(current)}
+        current.update(first)
+        current.update(rest)
+        for held in rest.values():
+            for value in held if type(held) is list else [held]:
+                if type(value) is dict and "id" in value and len(value) > 1:
+                    stack.append(value)
+    return node
 
 
 class _Compact(dict):
@@ -146,53 +339,53 @@ class _Compact(dict):
 
 
 class _Keys(dict):
-    """Predicate IRI -> (its short key or None, that key's coercion, the key for any value)."""
+    """Predicate IRI -> (its key, the type of that key's values, whether the key is a @set)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.iris = _Compact()
         self.terms = {}
-        for key, (prefix, local, kind) in _TERMS.items():
+        for key, (prefix, local, kind, many) in TERMS.items():
             if kind is not None and kind != "@id":
                 kind = str(PREFIXES["xsd"]) + kind.split(":", 1)[1]
-            self.terms[str(PREFIXES[prefix]) + local] = (key, kind)
+            self.terms[str(PREFIXES[prefix]) + local] = (key, kind, many)
 
     def __missing__(self, predicate: str) -> tuple:
-        key, kind = self.terms.get(predicate, (None, None))
-        # A key with no coercion takes every value; one with a coercion only the values it fits.
-        loose = key if key is not None and kind is None else self.iris[predicate]
-        entry = self[predicate] = (key, kind, loose)
+        # A predicate with no key of its own (not one kg emits) is written as its compact IRI.
+        entry = self[predicate] = self.terms.get(predicate, (self.iris[predicate], "", _SET))
         return entry
 
-    def entry(self, predicate: str, obj: str) -> tuple[str, object]:
-        """The key and the value of one statement of a node."""
+    def entry(self, predicate: str, obj: str) -> tuple[str, object, bool]:
+        """The key, the value and whether the key is a @set, of one statement of a node."""
         if predicate == _RDF_TYPE and obj[0] == "<":
-            return "type", self.iris[obj[1:-1]]
-        key, kind, loose = self[predicate]
+            return "type", self.iris[obj[1:-1]], False
+        key, kind, many = self[predicate]
         if obj[0] == "<":
-            if kind == "@id":
-                return key, self.iris[obj[1:-1]]
-            return loose, {"id": self.iris[obj[1:-1]]}
+            iri = self.iris[obj[1:-1]]
+            return key, iri if kind == "@id" else {"id": iri}, many
         if obj[0] != '"':
             raise ValueError(f"{obj[:100]!r}: a blank node, which kg's output never holds")
         end = obj.rindex('"')
         lexical = _unescape(obj[1:end])
         suffix = obj[end + 1:]
         if suffix.startswith("^^"):
-            datatype = suffix[3:-1]
-            if kind == datatype:
-                return key, lexical
-            if datatype == _XSD_INTEGER and _INTEGER.fullmatch(lexical):
-                value = int(lexical)
-            elif datatype == _XSD_BOOLEAN and lexical in ("true", "false"):
-                value = lexical == "true"
-            else:
-                value = {"@value": lexical, "type": self.iris[datatype]}
-        elif suffix:
-            value = {"@value": lexical, "@language": suffix[1:]}
-        else:
-            value = lexical
-        return loose, value
+            return key, self._typed(lexical, suffix[3:-1], kind), many
+        if suffix:
+            return key, {"@value": lexical, "@language": suffix[1:]}, many
+        return key, lexical if kind is None else {"@value": lexical}, many
+
+    def _typed(self, lexical: str, datatype: str, kind: str | None) -> object:
+        """A typed literal's value under a key whose values have the type `kind`."""
+        native = None
+        if datatype in _INTEGERS and _INTEGER.fullmatch(lexical) and (kind == datatype or datatype == _XSD_INTEGER):
+            native = int(lexical)  # under its own type, or as JSON-LD reads any number: an xsd:integer
+        elif datatype == _XSD_BOOLEAN and lexical in ("true", "false") and kind in (datatype, None):
+            native = lexical == "true"
+        if native is not None and (kind == datatype or kind is None):
+            return native
+        if kind == datatype:
+            return lexical
+        return {"@value": lexical, "type": self.iris[datatype]}
 
 
 def _unescape(text: str) -> str:

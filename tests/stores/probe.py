@@ -47,14 +47,18 @@ class Probe:
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
         return int(rows[0]["n"]["value"])
 
-    def triples(self, graph: str) -> list[ox.Triple]:
-        """The triples of `graph`, as the store gives them back."""
+    def ntriples(self, graph: str) -> bytes:
+        """The triples of `graph` as the store writes them in N-Triples: a dump of the graph."""
         response = requests.post(
             self.query_url, auth=self.auth, timeout=120, headers={"Accept": "application/n-triples"},
             data={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"},
         )
         response.raise_for_status()
-        return list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+        return response.content
+
+    def triples(self, graph: str) -> list[ox.Triple]:
+        """The triples of `graph`, as the store gives them back."""
+        return list(ox.parse(self.ntriples(graph), format=ox.RdfFormat.N_TRIPLES))
 
     def drop(self, *graphs: str) -> None:
         """Remove these graphs, if the store has them."""
