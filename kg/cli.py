@@ -108,8 +108,10 @@ def main() -> None:
 @click.option("--license", "license_iri", metavar="IRI", envvar="KG_LICENSE",
               default="https://creativecommons.org/licenses/by/4.0/", show_default=True,
               help="The licence of what kg makes (the statements, not the articles' texts) (env KG_LICENSE).")
+@click.option("--site", "with_site", is_flag=True, help="Then write the dataset's site into OUT/site (as kg site does).")
 def build(seeds: Path, out: Path, base: str | None, workers: int | None, scheduler: str | None,
-          cache: Path | None, no_cache: bool, quiet: bool, with_text: bool, license_iri: str) -> None:
+          cache: Path | None, no_cache: bool, quiet: bool, with_text: bool, license_iri: str,
+          with_site: bool) -> None:
     """Build the dataset of every article in SEEDS into OUT (Turtle, TriG, N-Quads, JSON-LD).
 
     Articles whose text, record, kg and shapes did not change since the last build are taken from
@@ -141,6 +143,16 @@ def build(seeds: Path, out: Path, base: str | None, workers: int | None, schedul
     if (folder / "store").is_dir():
         nested.add("store/")
     click.echo(f"Wrote {out}/: " + ", ".join(top + sorted(nested)))
+    if with_site:
+        _write_site(out, out / "site", workers, quiet)
+
+
+def _write_site(dist: Path, out: Path, workers: int | None, quiet: bool) -> None:
+    from kg.site.build import build_site
+
+    result = build_site(dist, out, workers=workers, progress=None if quiet else _say)
+    click.echo(f"Wrote {out}/: {result.pages:,} pages, each with its Turtle and JSON-LD, "
+               f"{result.bytes / 1e6:,.1f} MB, in {result.seconds:.1f} s ({result.pages_per_second:,.0f} pages/s)")
 
 
 def _progress_line(terminal: bool):
@@ -228,6 +240,57 @@ def timeline(output: Path, out: Path, base: str | None, endpoint: str | None, st
         return
     write_file(output, drawn.svg())
     _say(f"Wrote {output}: {drawn.summary()}")
+
+
+dist_option = click.option(
+    "--dist", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True,
+    help="Folder of the built dataset (kg build's --out).",
+)
+
+
+@main.command()
+@dist_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the site, replaced whole [default: DIST/site].")
+@click.option("--workers", type=click.IntRange(min=1), default=None, envvar="KG_WORKERS",
+              help="Processes that write pages [default: this machine's cores] (env KG_WORKERS).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary or the error.")
+def site(dist: Path, out: Path | None, workers: int | None, quiet: bool) -> None:
+    """Write the static site of the dataset in DIST: a page, a .ttl and a .jsonld for every resource.
+
+    Copy the folder to a web server whose root is the base IRI; its _kg/ folder holds nginx and
+    Apache snippets for content negotiation. The links are relative: it also opens from a file:// folder.
+    """
+    _write_site(dist, out or dist / "site", workers, quiet)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@dist_option
+@click.option("--site", "site_folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the site [default: DIST/site, written first unless current].")
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), default=Path("seeds"), show_default=True,
+              help="Folder of articles to build DIST from when it is missing.")
+@base_option
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds a SPARQL query may run; past it the answer is 503.")
+@click.option("--query-workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Processes answering SPARQL queries at once.")
+def serve(port: int, host: str, dist: Path, site_folder: Path | None, seeds: Path, base: str | None,
+          query_timeout: float, query_workers: int) -> None:
+    """Serve the site with content negotiation, a read-only SPARQL endpoint at /sparql and VoID.
+
+    A resource's IRI answers 303 See Other with its page, its Turtle or its JSON-LD, as the Accept
+    header prefers. The dataset is built first if DIST is missing, and the site written if it is
+    missing or older than the dataset. Stop it with Ctrl-C.
+    """
+    from kg.serve import prepare, serve as run_server
+
+    folder = prepare(dist, site_folder, seeds=seeds, base=base, progress=_say)
+    run_server(dist, folder, host=host, port=port, timeout=query_timeout, workers=query_workers,
+               ready=lambda url: _say(f"Serving {folder}/ at {url} (SPARQL: {url}sparql); Ctrl-C stops"))
 
 
 @main.command()

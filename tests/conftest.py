@@ -48,6 +48,35 @@ def built_two_articles(tmp_path_factory) -> BuildResult:
     return build(seeds, seeds.parent / "dist")
 
 
+@pytest.fixture(scope="session")
+def built_seed_with_text(built_seed, tmp_path_factory) -> BuildResult:
+    """The seeds built with their texts published: by kg build --with-text, where kg has it (each
+    text in a graph of its own); else as built_seed is, each text in its article's graph."""
+    import inspect
+
+    if "with_text" not in inspect.signature(build).parameters:
+        return built_seed
+    return build(SEEDS, tmp_path_factory.mktemp("built-with-text") / "dist", with_text=True)
+
+
+@pytest.fixture(scope="session")
+def seed_site(built_seed_with_text) -> Path:
+    """The site (kg site) of the seed with its text, written once for the session (read-only for tests)."""
+    from kg.site.build import build_site
+
+    dist = built_seed_with_text.out
+    return build_site(dist, dist.parent / "site", workers=1).out
+
+
+@pytest.fixture(scope="session")
+def served(built_seed_with_text, seed_site):
+    """kg serve on the seed's site, on a free loopback port, for the session."""
+    from kg.serve import Server
+
+    with Server(built_seed_with_text.out, seed_site, timeout=5.0) as server:
+        yield server
+
+
 @pytest.fixture
 def run_kg():
     """Run the `kg` command line in-process; returns click's Result (exit_code, stdout, stderr)."""

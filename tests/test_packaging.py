@@ -31,6 +31,9 @@ def test_the_wheel_ships_shapes_queries_ontology_and_schema(wheel: Path):
     assert "kg/data/record.schema.json" in names
     shapes = {n for n in names if n.startswith("kg/shapes/") and n.endswith(".ttl")}
     assert shapes == {f"kg/shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")}
+    for shipped in ("kg/site/templates/article.html", "kg/site/static/site.css", "kg/site/static/site.js",
+                    "kg/site/queries/evidence.rq", "kg/site/server/nginx.conf", "kg/site/server/apache.conf"):
+        assert shipped in names, shipped
     queries = {n for n in names if n.startswith("kg/queries/")}
     assert queries == {f"kg/queries/{p.name}" for p in (ROOT / "queries").iterdir() if p.is_file()}
 

@@ -347,6 +347,9 @@ def _holds_only_outputs(folder: Path) -> bool:
         elif entry.name == STORE and entry.is_dir() and not entry.is_symlink():
             if not all(p.is_file() and not p.is_symlink() for p in entry.iterdir()):
                 return False
+        elif entry.name == "site" and entry.is_dir() and not entry.is_symlink():
+            if not (entry / ".kg-site").is_file():  # the site that kg build --site writes (kg.site.build.MARKER)
+                return False
         elif entry.name not in (*OUTPUT_FILES, MARKER, GRAPHS) or not entry.is_file():
             return False
     return True
