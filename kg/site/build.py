@@ -30,6 +30,7 @@ from kg.resources import _PACKAGE
 from kg.site.data import Dist, SiteQueries, StoreSource, T, open_store
 from kg.site.paths import ASSETS, SitePaths, relative
 from kg.site.terms import ACTOR_CLASSES, kind_of
+from kg.write import swap_folder
 
 __all__ = ["build_site", "SiteResult", "MARKER", "site_is_current", "render_page", "environment"]
 
@@ -94,7 +95,7 @@ def build_site(dist: Path = Path("dist"), out: Path | None = None, *, workers: i
         result.layout = layout
         del source, store
         _write_marker(staging, dist)
-        _swap(staging, out)
+        swap_folder(staging, out)  # staging then holds the previous site, removed below
     except OSError as error:
         raise InputError(f"cannot write the site: {error.strerror or error}", path=error.filename or out) from None
     finally:
@@ -406,20 +407,3 @@ def _check_out(out: Path, dist: Path) -> None:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not _is_site(out))):
         raise InputError(f"is not a site kg wrote (no {MARKER} marker), and kg site would replace it whole; "
                          "choose an empty or new folder", path=out, field="--out")
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put the finished site in place of `out`; the previous one is removed after."""
-    staging.chmod(0o755)
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    old = out.with_name(f".{out.name}-old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
-    os.rename(out, old)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -61,7 +61,7 @@ from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 from kg.vocab import new_graph
 
-__all__ = ["write_dataset", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
+__all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
            "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "MARKER"]
 
 OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
@@ -120,7 +120,7 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
         _write(staging / "void.ttl", (header, void.turtle))
         if loader is not None:
             loader.wait()
-        _swap(staging, out)
+        swap_folder(staging, out)
     except OSError as error:
         raise _cannot_write(error, out, staging) from None
     finally:
@@ -402,8 +402,10 @@ def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` where `out` is; after it, `staging` holds the previous folder, if any, to be removed."""
+def swap_folder(staging: Path, out: Path) -> None:
+    """Put `staging` where `out` is; after it, `staging` holds the previous folder, if any, to be removed.
+
+    `staging` is named `.NAME-new-PID-XXXXXXXX` beside `out` (kg site writes its folder so too)."""
     staging.chmod(0o755)
     if not out.exists():
         os.rename(staging, out)
