@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from kg.iris import Iris
 from kg.mapping.actors import map_actor, map_post
-from kg.mapping.article import map_article_text, map_news_article, map_reported_events
+from kg.mapping.article import map_article_text, map_news_article
 from kg.mapping.events import map_event
 from kg.mapping.scope import Scope, camel
 from kg.mapping.statements import map_statement
@@ -29,7 +29,6 @@ def map_article(article: Article, base: str) -> Graph:
         map_post(scope, post)
     for event in scope.record.events:
         map_event(scope, event)
-    map_reported_events(scope)
     for statement in scope.record.statements:
         map_statement(scope, statement)
     return scope.graph

@@ -59,14 +59,6 @@ def map_news_article(scope: Scope) -> None:
         scope.add(*triple)
 
 
-def map_reported_events(scope: Scope) -> None:
-    """Each event the article reports is its subject (schema:subjectOf), so that a reader can go from
-    the article to its events, as kg.jsonld nests them."""
-    article = scope.iris.article()
-    for event in scope.events.values():
-        scope.add(event, SCHEMA.subjectOf, article)
-
-
 def map_article_text(scope: Scope) -> Graph:
     """The article's full text in a graph of its own, marked with its copyright holder's rights."""
     graph = new_graph(identifier=scope.iris.text_graph())

@@ -32,6 +32,8 @@ def map_event(scope: Scope, event) -> None:
     scope.add(iri, RDFS.label, Literal(event.label))
     scope.add(iri, SCHEMA.eventStatus, SCHEMA_STATUS[event.status.value])
     scope.add(iri, KGO.reportedStatus, STATUS[event.status.value])
+    # The article reports it: a reader goes from the article to its events (kg.jsonld nests them so).
+    scope.add(iri, SCHEMA.subjectOf, scope.iris.article())
     scope.denoted_by(iri, event.quotes)
     for number, expression in enumerate(event.when, start=1):
         scope.add(iri, SEM.hasTime, time(scope, iri, str(number), expression))
