@@ -115,11 +115,9 @@ def build(
     counter.skip(len(records) - len(todo))
     jobs = [ArticleJob(str(records[index]), base, str(shapes_folder), with_text) for index in todo]
     outcomes = run_jobs(jobs, workers=workers or default_workers(), scheduler=scheduler,
-                        done=lambda outcome: counter.step())
+                        done=lambda outcome: counter.step(), keep=store.store)
     for index, outcome in zip(todo, outcomes):
         results[index] = outcome
-        if isinstance(outcome, ArticleResult):
-            store.store(records[index], outcome)
     articles = _succeeded(results)
 
     check_shared(articles)
@@ -135,7 +133,7 @@ def build(
     described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
     files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
                           describe_files=functools.partial(file_triples, described))
-    store.prune(records)
+    store.prune(articles)
     return BuildResult(
         articles=len(articles),
         triples=sum(article.triples + article.text_triples for article in articles)

@@ -24,10 +24,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg.iris import DatasetIris, Iris
-from kg.vocab import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, VOID, XSD, new_dataset, new_graph, sha256_checksum
+from kg.write.nquads import TripleSet, part_bytes
+from kg.vocab import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, VOID, XSD, new_dataset, sha256_checksum
 
 if TYPE_CHECKING:
     from kg.engine.article import ArticleResult
@@ -72,14 +73,14 @@ def distributions(base: str, names: Sequence[str], texts: Sequence[str]) -> dict
     return {path: iris.distribution(path) for path in paths}
 
 
-def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str, license: str = CC_BY) -> Graph:
+def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str, license: str = CC_BY) -> TripleSet:
     """The metadata graph: the dataset, its article graphs, the texts' graphs, the files and the build.
 
     The dataset's triples are its article graphs' triples, counted graph by graph; its subjects and
     properties are counted once each over all of them.
     """
     iris = DatasetIris(base)
-    graph = new_graph(identifier=iris.metadata_graph())
+    graph = TripleSet(iris.metadata_graph())
     dataset, build = iris.dataset(), iris.build()
     texts = [article for article in articles if article.text is not None]
     files = distributions(base, [article.id for article in articles], [article.id for article in texts])
@@ -142,7 +143,7 @@ def file_triples(files: Mapping[str, URIRef], written: Mapping[str, tuple[int, s
             yield from sha256_checksum(distribution, URIRef(f"{distribution}/sha256"), digest)
 
 
-def _describe_build(graph: Graph, iris: DatasetIris, build: URIRef, shapes_digest: str) -> None:
+def _describe_build(graph: TripleSet, iris: DatasetIris, build: URIRef, shapes_digest: str) -> None:
     add = graph.add
     add((build, RDF.type, PROV.Activity))
     add((build, RDFS.label, Literal("kg build")))
@@ -157,7 +158,7 @@ def _describe_build(graph: Graph, iris: DatasetIris, build: URIRef, shapes_diges
         add((build, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
 
 
-def _describe_article(graph: Graph, base: str, build: URIRef, article: ArticleResult, files: Mapping[str, URIRef],
+def _describe_article(graph: TripleSet, base: str, build: URIRef, article: ArticleResult, files: Mapping[str, URIRef],
                       license: str) -> None:
     """An article's graph as a subset of the dataset, derived from the article and its record, with its file."""
     add = graph.add
@@ -182,11 +183,12 @@ def _describe_article(graph: Graph, base: str, build: URIRef, article: ArticleRe
     add((build, PROV.used, record))
 
 
-def _describe_text(graph: Graph, base: str, build: URIRef, article: ArticleResult, files: Mapping[str, URIRef]) -> None:
+def _describe_text(graph: TripleSet, base: str, build: URIRef, article: ArticleResult,
+                   files: Mapping[str, URIRef]) -> None:
     """An article's published text: a dataset of its own, under the rights its graph states, with no licence."""
     add = graph.add
     text, path = URIRef(article.text.iri), f"texts/{article.id}.ttl"
-    stated = {p: o for _, p, o, _ in new_dataset().parse(data=article.text.nquads, format="nquads")
+    stated = {p: o for _, p, o, _ in new_dataset().parse(data=part_bytes(article.text.nquads), format="nquads")
               .quads((None, None, None, None))}
     for cls in (VOID.Dataset, DCAT.Dataset, SCHEMA.Dataset):
         add((text, RDF.type, cls))
@@ -203,7 +205,7 @@ def _describe_text(graph: Graph, base: str, build: URIRef, article: ArticleResul
           None, stated[DCTERMS.rights])
 
 
-def _describe_itself(graph: Graph, base: str, build: URIRef, dataset: URIRef, files: Mapping[str, URIRef],
+def _describe_itself(graph: TripleSet, base: str, build: URIRef, dataset: URIRef, files: Mapping[str, URIRef],
                      license: str) -> None:
     """The metadata graph as a dataset description that counts its own triples, with void.ttl as its file."""
     add = graph.add
@@ -219,7 +221,7 @@ def _describe_itself(graph: Graph, base: str, build: URIRef, dataset: URIRef, fi
     add((metadata, VOID.triples, Literal(len(graph) + 1, datatype=XSD.integer)))  # this triple too
 
 
-def _file(graph: Graph, base: str, iri: URIRef, distribution: Distribution, license: str | None,
+def _file(graph: TripleSet, base: str, iri: URIRef, distribution: Distribution, license: str | None,
           rights: Literal | None = None) -> None:
     """A file of dist/ as a dcat:Distribution: where it is published, its type, and its licence or rights."""
     add = graph.add

@@ -89,6 +89,33 @@ def test_a_damaged_cache_entry_is_a_miss_not_an_error(seeds: Path):
     assert _files(again.out) == _files(first.out)
 
 
+def test_a_cache_entry_missing_a_graph_file_is_a_miss(seeds: Path):
+    first = _build(seeds)
+    next((seeds.parent / "cache").rglob("*.trig")).unlink()
+    again = _build(seeds)
+    assert again.built == 1
+    assert _files(again.out) == _files(first.out)
+
+
+def test_cached_graphs_are_written_from_the_cache_files_not_held_in_memory(seeds: Path):
+    _build(seeds)
+    cache = seeds.parent / "cache"
+    again = _build(seeds)
+    parts = [getattr(graph, part) for graph in again.texts[:-1] for part in ("nquads", "turtle", "trig", "jsonld")]
+    assert parts and all(isinstance(part, Path) and cache in part.parents for part in parts)
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(seeds: Path):
+    _build(seeds)
+    record = seeds / f"{FICTION}.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("Reporters at the talks", "Reporters at the meeting"), encoding="utf-8")
+    _build(seeds)
+    kept = sorted(path.suffix for path in (seeds.parent / "cache").rglob("*") if path.is_file())
+    # one entry a record (its JSON and its graph's four files) and the shapes' plan
+    assert kept == sorted([".json"] * 3 + [".nq", ".ttl", ".trig", ".jsonld"] * 2)
+
+
 def test_an_error_is_not_cached_and_the_other_articles_are(seeds: Path):
     record = seeds / f"{FICTION}.yaml"
     good = record.read_text(encoding="utf-8")

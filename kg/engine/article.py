@@ -27,6 +27,7 @@ from kg.read import Article, read_article
 from kg.resolve import resolve_times
 from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph
 from kg.write import GraphText, graph_text, with_fragments
+from kg.write.nquads import Part, part_bytes
 
 __all__ = ["ArticleJob", "ArticleResult", "Failure", "GRAPH_PARTS", "SharedField", "run_article", "prepare_article",
            "check_graph_text", "as_graph", "PLANS"]
@@ -84,18 +85,19 @@ class ArticleResult:
     def to_json(self) -> dict:
         """Everything but the graph's N-Quads and fragments, which the cache keeps in files of their own."""
         data = asdict(self)
-        data["graph"] = {"iri": self.graph.iri, "name": self.graph.name}
-        data["text"] = {"iri": self.text.iri, "name": self.text.name} if self.text else None
+        data["graph"] = _graph_json(self.graph)
+        data["text"] = _graph_json(self.text) if self.text else None
         return data
 
     @classmethod
-    def from_json(cls, data: dict, graph: tuple[bytes, ...], text: tuple[bytes, ...] = ()) -> ArticleResult:
-        """The result `to_json` gave, with each graph's N-Quads and fragments (see `GRAPH_PARTS`)."""
+    def from_json(cls, data: dict, graph: tuple[Part, ...], text: tuple[Part, ...] = ()) -> ArticleResult:
+        """The result `to_json` gave, with each graph's N-Quads and fragments (see `GRAPH_PARTS`): their
+        bytes, or the files that hold them."""
         return cls(
             **{
                 **data,
-                "graph": GraphText(data["graph"]["iri"], data["graph"]["name"], *graph),
-                "text": GraphText(data["text"]["iri"], data["text"]["name"], *text) if data["text"] else None,
+                "graph": _graph_from_json(data["graph"], graph),
+                "text": _graph_from_json(data["text"], text) if data["text"] else None,
                 "findings": tuple(Finding(**finding) for finding in data["findings"]),
                 "shared": tuple(SharedField(**shared) for shared in data["shared"]),
                 **{name: tuple(data[name]) for name in ("actors", "events", "statements", "subjects", "predicates",
@@ -106,6 +108,14 @@ class ArticleResult:
 
 # The parts of a GraphText the cache keeps, in the order GraphText takes them after its IRI and name.
 GRAPH_PARTS = ("nquads", "turtle", "trig", "jsonld")
+
+
+def _graph_json(graph: GraphText) -> dict:
+    return {"iri": graph.iri, "name": graph.name, "digest": graph.sha256()}
+
+
+def _graph_from_json(data: dict, parts: tuple[Part, ...]) -> GraphText:
+    return GraphText(data["iri"], data["name"], *parts, digest=data["digest"])
 
 
 @dataclass(frozen=True)
@@ -191,7 +201,7 @@ def _reference(nquads: bytes, shapes: str) -> list[Finding]:
 def as_graph(text: GraphText) -> Graph:
     """The rdflib Graph of one graph's N-Quads, named by its IRI."""
     dataset = new_dataset()
-    dataset.parse(data=text.nquads, format="nquads")
+    dataset.parse(data=part_bytes(text.nquads), format="nquads")
     graph = new_graph(identifier=URIRef(text.iri))
     for triple in dataset.graph(URIRef(text.iri)):
         graph.add(triple)

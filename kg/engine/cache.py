@@ -5,12 +5,18 @@ and its text) has the digest it had, and kg's code, the shapes and the base IRI 
 made it (the salt, which says too whether the full text is published). Entries are JSON, the graph's
 N-Quads (.nq) and its fragments of the files (.ttl: Turtle statements, .trig: TriG block, .jsonld:
 JSON-LD nodes), the same for the graph of the article's full text when it is published
-(.text.nq, ...), written whole (temporary file, then rename), and
-read back as data: a damaged or foreign entry is a miss, never code that runs.
+(.text.nq, ...), written whole (temporary file, then rename), and read back as data: a damaged or
+foreign entry is a miss, never code that runs.
+
+The graph's files are named by the digest of their content (and of the salt), so a file never
+changes once written: a result refers to them as `Path`s (`kg.write.Part`), and the build copies
+them into its files without reading the corpus into memory. The workers store their results
+themselves, so what comes back to the build is a result without its bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -21,12 +27,13 @@ from pathlib import Path
 
 import kg
 from kg.engine.article import GRAPH_PARTS, ArticleResult
+from kg.write.nquads import GraphText
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 from kg.write import with_fragments
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
-_FORMAT = 3  # bumped when an entry's layout changes
+_FORMAT = 4  # bumped when an entry's layout changes
 _GRAPH_FILES = (".nq", ".ttl", ".trig", ".jsonld")  # the graph's N-Quads and its fragments of the files
 _TEXT_FILES = tuple(".text" + suffix for suffix in _GRAPH_FILES)  # the same of the full text's graph
 
@@ -62,8 +69,14 @@ class Cache:
     def _entry(self, record: Path) -> Path:
         return self.folder / (hashlib.sha256(record.name.encode()).hexdigest()[:32])
 
+    def _parts(self, entry: Path, graph: GraphText, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
+        """The files of a graph's N-Quads and fragments, named by the graph's digest and the salt."""
+        key = hashlib.sha256(f"{self.salt}\0{graph.sha256()}".encode()).hexdigest()[:24]
+        return tuple(entry.with_name(f"{entry.name}-{key}{suffix}") for suffix in suffixes)
+
     def lookup(self, record: Path) -> ArticleResult | None:
-        """The cached result of `record`, if every input it read is unchanged."""
+        """The cached result of `record`, if every input it read is unchanged; its graphs' parts are
+        the cache's files, which are not read here."""
         if self.folder is None:
             return None
         entry = self._entry(record)
@@ -77,27 +90,43 @@ class Cache:
                 # file (/dev/zero, say) is not kg's and is not read.
                 if not Path(path).resolve().is_relative_to(folder) or file_digest(Path(path)) != digest:
                     return None
-            return ArticleResult.from_json(data["result"], _read(entry, _GRAPH_FILES),
-                                           _read(entry, _TEXT_FILES) if data["result"]["text"] else ())
+            result = data["result"]
+            graph = self._held(entry, result["graph"], _GRAPH_FILES)
+            text = self._held(entry, result["text"], _TEXT_FILES) if result["text"] else ()
+            return ArticleResult.from_json(result, graph, text)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def store(self, record: Path, result: ArticleResult) -> None:
-        """Keep `result`; a cache that cannot be written only costs time, so it is skipped then."""
+    def _held(self, entry: Path, graph: dict, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
+        """The files of a graph the entry describes; OSError if one is missing."""
+        parts = self._parts(entry, GraphText(graph["iri"], graph["name"], b"", digest=graph["digest"]), suffixes)
+        for part in parts:
+            if not part.is_file():
+                raise FileNotFoundError(part)
+        return parts
+
+    def store(self, record: Path, result: ArticleResult) -> ArticleResult:
+        """Keep `result`; the same result, its graphs' parts now the cache's files. A cache that
+        cannot be written only costs time, so the result is given back as it was then."""
         if self.folder is None:
-            return
+            return result
         entry = self._entry(record)
         data = {"salt": self.salt, "record": str(record), "result": result.to_json()}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for suffixes, graph in ((_GRAPH_FILES, result.graph), (_TEXT_FILES, result.text)):
+            kept = {}
+            for key, suffixes, graph in (("graph", _GRAPH_FILES, result.graph), ("text", _TEXT_FILES, result.text)):
                 if graph is not None:
                     graph = with_fragments(graph)
-                    for suffix, part in zip(suffixes, GRAPH_PARTS):
-                        _write_whole(entry.with_suffix(suffix), getattr(graph, part))
+                    parts = self._parts(entry, graph, suffixes)
+                    for path, part in zip(parts, GRAPH_PARTS):
+                        if not path.is_file():  # named by its content: one there already is the same
+                            _write_whole(path, getattr(graph, part))
+                    kept[key] = dataclasses.replace(graph, **dict(zip(GRAPH_PARTS, parts)))
             _write_whole(entry.with_suffix(".json"), json.dumps(data, ensure_ascii=False).encode("utf-8"))
         except OSError:
-            pass
+            return result
+        return dataclasses.replace(result, **kept)
 
     def plan(self, compile_plan: Callable[[], Plan]) -> Plan:
         """The shapes' compiled plan, kept beside the results: compiling it reads every SPARQL
@@ -116,21 +145,23 @@ class Cache:
             pass
         return plan
 
-    def prune(self, records: list[Path]) -> None:
-        """Remove the entries of records that are no longer in the seeds folder."""
+    def prune(self, results: list[ArticleResult]) -> None:
+        """Remove every entry and file that none of `results` (this build's) uses."""
         if self.folder is None or not self.folder.is_dir():
             return
-        kept = {self._entry(record).name for record in records} | {f"plan-{self.salt[:32]}"}
+        kept = {f"plan-{self.salt[:32]}.json"}
+        for result in results:
+            kept.add(self._entry(Path(result.record_path)).with_suffix(".json").name)
+            for graph in (result.graph, result.text):
+                if graph is not None:
+                    parts = (getattr(graph, part) for part in GRAPH_PARTS)
+                    kept.update(part.name for part in parts if isinstance(part, Path))
         for path in self.folder.iterdir():
-            if path.name.split(".", 1)[0] not in kept:
+            if path.name not in kept:
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink(missing_ok=True)
-
-
-def _read(entry: Path, suffixes: tuple[str, ...]) -> tuple[bytes, ...]:
-    return tuple(entry.with_suffix(suffix).read_bytes() for suffix in suffixes)
 
 
 def _write_whole(path: Path, data: bytes) -> None:

@@ -2,8 +2,10 @@
 
 The results come back in the jobs' order whoever finished first, so the output never depends on
 the scheduler. One job, or one worker, runs in this process: starting a worker costs more than a
-small article. On Dask (`kg[dask]`), the workers read the records from the same paths, as on a
-shared file system, and kg's code must be installed on them.
+small article. On this machine `keep` (the cache's `store`) runs in the worker, beside the work,
+so that a result comes back without its graph's bytes; on Dask (`kg[dask]`) it runs here, as the
+results come. The Dask workers read the records from the same paths, as on a shared file system,
+and kg's code must be installed on them.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 
 from kg.engine.article import ArticleJob, ArticleResult, Failure, run_article
+
+Keep = Callable[[Path, ArticleResult], ArticleResult]
 from kg.errors import InputError
 
 __all__ = ["run_jobs", "default_workers"]
@@ -34,21 +39,23 @@ def run_jobs(
     workers: int = 1,
     scheduler: str | None = None,
     done: Callable[[Outcome], None] = lambda outcome: None,
+    keep: Keep | None = None,
 ) -> list[Outcome]:
-    """Each job's outcome, in the order of `jobs`; `done` is called as each one finishes."""
+    """Each job's outcome, in the order of `jobs`, each result passed through `keep` (record, result)
+    when given; `done` is called as each one finishes."""
     if not jobs:
         return []
     if scheduler:
-        return _on_dask(jobs, scheduler, done)
+        return _on_dask(jobs, scheduler, done, keep)
     if workers <= 1 or len(jobs) == 1:
         outcomes = []
         for job in jobs:
-            outcomes.append(run_article(job))
+            outcomes.append(run_and_keep(job, keep))
             done(outcomes[-1])
         return outcomes
     outcomes: list[Outcome | None] = [None] * len(jobs)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = {pool.submit(run_article, job): index for index, job in enumerate(jobs)}
+        futures = {pool.submit(run_and_keep, job, keep): index for index, job in enumerate(jobs)}
         try:
             for future in as_completed(futures):
                 outcomes[futures[future]] = future.result()
@@ -60,7 +67,16 @@ def run_jobs(
     return outcomes  # type: ignore[return-value]
 
 
-def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[Outcome], None]) -> list[Outcome]:
+def run_and_keep(job: ArticleJob, keep: Keep | None) -> Outcome:
+    """One job's outcome, a result passed through `keep`."""
+    outcome = run_article(job)
+    if keep is not None and isinstance(outcome, ArticleResult):
+        outcome = keep(Path(job.record), outcome)
+    return outcome
+
+
+def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[Outcome], None],
+             keep: Keep | None) -> list[Outcome]:
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError:
@@ -76,8 +92,11 @@ def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[Outcome
         outcomes: list[Outcome | None] = [None] * len(jobs)
         try:
             for future in dask_completed(futures):
-                outcomes[order[future.key]] = future.result()
-                done(outcomes[order[future.key]])
+                outcome = future.result()
+                if keep is not None and isinstance(outcome, ArticleResult):
+                    outcome = keep(Path(jobs[order[future.key]].record), outcome)
+                outcomes[order[future.key]] = outcome
+                done(outcome)
         except Exception as error:  # a worker without kg, or one that died: kg's own errors come back as data
             raise InputError(f"the Dask cluster at {scheduler} could not build the articles: "
                              f"{type(error).__name__}: {error}", field="--scheduler") from None

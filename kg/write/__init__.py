@@ -48,7 +48,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -56,10 +56,9 @@ from rdflib import Graph, URIRef
 
 from kg.errors import InputError
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
-from kg.write.nquads import GraphText, graph_text, graph_triples
+from kg.write.nquads import GraphText, Part, TripleSet, graph_text, graph_triples, part_bytes
 from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
-from kg.vocab import new_graph
 
 __all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
            "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "MARKER"]
@@ -112,12 +111,12 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
             files.write(staging / "texts" / f"{graph.name}.ttl", (header, graph.turtle))
         files.write(staging / "kg.trig", [header, *(graph.trig for graph in everything)])
         files.write(staging / "kg.nq", [graph.nquads for graph in everything])
-        files.write(staging / "kg.jsonld", list(jsonld(everything)))
+        files.write(staging / "kg.jsonld", jsonld(everything))
         files.write(staging / "context.jsonld", _json(jsonld_context()))
         files.write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
         files.wait()
-        void = _with_triples(metadata, describe_files(files.written(staging)) if describe_files else ())
-        _write(staging / "void.ttl", (header, void.turtle))
+        void = _void_statements(metadata, describe_files(files.written(staging)) if describe_files else ())
+        _write(staging / "void.ttl", (header, void))
         if loader is not None:
             loader.wait()
         swap_folder(staging, out)
@@ -155,15 +154,16 @@ def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: 
     return write_dataset(texts, graph_text(metadata, "metadata"), ontology, out, keep=keep)
 
 
-def _with_triples(metadata: GraphText, triples: Iterable[tuple]) -> GraphText:
-    """The metadata graph with `triples` added to it, its fragments made again (a few lines per file)."""
-    added = new_graph(identifier=URIRef(metadata.iri))
+def _void_statements(metadata: GraphText, triples: Iterable[tuple]) -> bytes:
+    """The Turtle statements of the metadata graph with `triples` added to it (a few per file), as
+    void.ttl gives them."""
+    added = TripleSet(URIRef(metadata.iri))
     for triple in triples:
         added.add(triple)
     if not len(added):
-        return metadata
+        return part_bytes(metadata.turtle)
     lines = set(metadata.lines()) | set(graph_text(added, metadata.name).lines())
-    return with_fragments(GraphText(metadata.iri, metadata.name, b"".join(sorted(lines))))
+    return b"".join(turtle(graph_triples(GraphText(metadata.iri, metadata.name, b"".join(sorted(lines))))))
 
 
 def _graph_name(graph: Graph) -> str:
@@ -245,19 +245,21 @@ class _Files:
                 future.set_result(written)
 
 
-def _write(path: Path, content: str | bytes | Iterable[bytes]) -> tuple[int, str]:
-    """Write `content` (text, bytes or chunks of bytes) into a new file at `path`; its size and sha256.
+def _write(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int, str]:
+    """Write `content` (text, bytes, or pieces: bytes or files to copy) into a new file at `path`; its
+    size and sha256.
 
     The digest is of the bytes as they go to the file, so the file is not read again; hashlib lets go
-    of the GIL on large chunks, so two writers hash at once.
+    of the GIL on large chunks, so two writers hash at once. A piece that is a file is copied a
+    megabyte at a time, so that no file needs the corpus in memory.
     """
     if isinstance(content, str):
         content = content.encode("utf-8")
-    chunks = [content] if isinstance(content, bytes) else content
+    pieces = [content] if isinstance(content, bytes) else content
     digest, size = hashlib.sha256(), 0
     try:
         with path.open("wb") as file:  # a chunk larger than the buffer goes to the system as it is
-            for chunk in chunks:
+            for chunk in _chunks(pieces):
                 file.write(chunk)
                 digest.update(chunk)
                 size += len(chunk)
@@ -265,6 +267,20 @@ def _write(path: Path, content: str | bytes | Iterable[bytes]) -> tuple[int, str
         error.filename = error.filename or str(path)  # a failed write() names no file
         raise
     return size, digest.hexdigest()
+
+
+def _chunks(pieces: Iterable[Part]) -> Iterator[bytes]:
+    """The bytes of `pieces` in order, a file's a megabyte at a time."""
+    for piece in pieces:
+        if isinstance(piece, Path):
+            with piece.open("rb") as source:
+                while chunk := source.read(_COPY_CHUNK):
+                    yield chunk
+        else:
+            yield piece
+
+
+_COPY_CHUNK = 1 << 20
 
 
 def write_file(path: Path, text: str) -> None:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from kg.vocab import PREFIXES, RDF, XSD
-from kg.write.nquads import GraphText
+from kg.write.nquads import GraphText, part_bytes
 
 __all__ = ["jsonld_context", "jsonld", "jsonld_fragment", "TERMS", "REVERSE_TERMS"]
 
@@ -205,7 +205,7 @@ def jsonld(graphs: Sequence[GraphText]) -> Iterator[bytes]:
     for number, graph in enumerate(graphs):
         opening = f'{"," if number else ""}\n    {{\n      "id": {_encode(iris[graph.iri])},\n      "@graph": ['
         yield opening.encode("utf-8")
-        fragment = jsonld_fragment(graph) if graph.jsonld is None else graph.jsonld
+        fragment = jsonld_fragment(graph) if graph.jsonld is None else part_bytes(graph.jsonld)
         if fragment:
             yield _NODE_SEPARATOR[1:] + fragment
         yield b"\n      ]\n    }"

@@ -8,15 +8,26 @@ subject's triples come in a run, which the Turtle and JSON-LD writers group as t
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["GraphText", "graph_text", "split_quad", "checked_lines", "graph_triples"]
+__all__ = ["GraphText", "TripleSet", "Part", "part_bytes", "graph_text", "split_quad", "checked_lines", "graph_triples"]
+
+# A graph's piece of a file: its bytes, or the file that holds them and nothing else (a cache
+# entry's), which the writers copy without holding the whole corpus in memory.
+Part = bytes | Path
+
+
+def part_bytes(part: Part) -> bytes:
+    """The bytes of a piece, read from its file if it is one."""
+    return part.read_bytes() if isinstance(part, Path) else part
 
 
 @dataclass(frozen=True)
@@ -28,19 +39,26 @@ class GraphText:
     no blank nodes. `turtle`, `trig` and `jsonld` are the graph's fragments of the files, made once
     from `nquads` by `kg.write.with_fragments` (in the article's own work, and kept in the cache):
     its Turtle statements, as graphs/NAME.ttl holds them after the prefixes; its block of kg.trig;
-    and its nodes, one JSON object a line, as kg.jsonld holds them. None until made.
+    and its nodes, one JSON object a line, as kg.jsonld holds them. None until made. Each is bytes,
+    or the file that holds them (`Part`), as a cached graph's are. `digest` is the sha256 of the
+    N-Quads (hex), computed when first asked for unless given.
     """
 
     iri: str
     name: str
-    nquads: bytes = field(repr=False)
-    turtle: bytes | None = field(default=None, repr=False, compare=False)
-    trig: bytes | None = field(default=None, repr=False, compare=False)
-    jsonld: bytes | None = field(default=None, repr=False, compare=False)
+    nquads: Part = field(repr=False)
+    turtle: Part | None = field(default=None, repr=False, compare=False)
+    trig: Part | None = field(default=None, repr=False, compare=False)
+    jsonld: Part | None = field(default=None, repr=False, compare=False)
+    digest: str | None = field(default=None, repr=False, compare=False)
 
     def lines(self) -> Iterator[bytes]:
         """The quads' lines, each with its newline, read lazily."""
-        return iter(io.BytesIO(self.nquads))
+        return iter(io.BytesIO(part_bytes(self.nquads)))
+
+    def sha256(self) -> str:
+        """The sha256 of the graph's N-Quads, in hex."""
+        return self.digest or hashlib.sha256(part_bytes(self.nquads)).hexdigest()
 
 
 # Characters that some reader takes for the end of a line: N-Triples allows them raw inside a
@@ -52,7 +70,24 @@ _NOT_IN_IRI = re.compile('[\x00-\x20<>"{}|^`\\\\]')
 _XSD_STRING = str(XSD.string)
 
 
-def graph_text(graph: Graph, name: str) -> GraphText:
+class TripleSet:
+    """A graph's triples as a plain set, with its identifier: all that `graph_text` reads of a graph,
+    without the indexes of an rdflib Graph, which cost more than the rest of making a graph that is
+    only written (such as the dataset's description of an archive of thousands of articles)."""
+
+    def __init__(self, identifier: URIRef) -> None:
+        self.identifier = identifier
+        self._triples: set[tuple] = set()
+        self.add = self._triples.add
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+
+def graph_text(graph: Graph | TripleSet, name: str) -> GraphText:
     """The canonical N-Quads of `graph`, whose file in graphs/ is NAME.ttl.
 
     >>> from rdflib import Graph, Literal, URIRef
@@ -72,7 +107,8 @@ def graph_text(graph: Graph, name: str) -> GraphText:
 
     tail = f" {_iri(graph.identifier)} .\n"
     lines = {f"{text(s)} {text(p)} {text(o)}{tail}" for s, p, o in graph}
-    return GraphText(str(graph.identifier), name, "".join(sorted(lines)).encode("utf-8"))
+    nquads = "".join(sorted(lines)).encode("utf-8")
+    return GraphText(str(graph.identifier), name, nquads, digest=hashlib.sha256(nquads).hexdigest())
 
 
 def _term(term) -> str:

@@ -21,7 +21,6 @@ the GIL while it loads, so on two cores the store costs little more time than th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import threading
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kg.write.nquads import GraphText
+from kg.write.nquads import GraphText, Part, part_bytes
 from kg.write.turtle import PREFIX_LINES
 
 __all__ = ["STORE", "GRAPHS", "StoreLoader", "write_store", "open_store"]
@@ -88,7 +87,7 @@ class StoreLoader:
 
     def _write(self, graphs: Sequence[GraphText]) -> None:
         try:
-            digests = {graph.iri: hashlib.sha256(graph.nquads).hexdigest() for graph in graphs}
+            digests = {graph.iri: graph.sha256() for graph in graphs}
             changes = _changes(self.previous, digests)
             if changes is not None:
                 try:
@@ -146,7 +145,7 @@ class StoreLoader:
                     return False
                 name = pyoxigraph.NamedNode(graph.iri)
                 held = set(store.quads_for_pattern(None, None, None, name))
-                wanted = _as_stored(graph.nquads)
+                wanted = _as_stored(part_bytes(graph.nquads))
                 for quad in held - wanted:
                     store.remove(quad)
                     left.append(quad.triple)
@@ -195,11 +194,12 @@ def _changes(previous: Path | None, digests: dict[str, str]) -> tuple[set[str], 
     return redo, gone
 
 
-def _batches(pieces: Iterator[bytes], head: bytes, size: int) -> Iterator[bytes]:
-    """`head` and whole pieces, joined into batches of about `size` bytes."""
+def _batches(pieces: Iterator[Part], head: bytes, size: int) -> Iterator[bytes]:
+    """`head` and whole pieces (read from their files, if files), joined into batches of about `size` bytes."""
     batch: list[bytes] = [head]
     held = 0
     for piece in pieces:
+        piece = part_bytes(piece)
         batch.append(piece)
         held += len(piece)
         if held >= size:
