@@ -25,9 +25,9 @@ from kg.describe import CC_BY, describe, distributions, file_triples
 from kg.engine.article import (PLANS, ArticleJob, ArticleResult, Failure, as_graph, check_graph_text,
                                prepare_article)
 from kg.engine.cache import Cache, code_digest
-from kg.engine.progress import Progress
+from kg.engine.progress import Progress, Stages
 from kg.engine.runner import default_workers, run_jobs
-from kg.engine.spanning import check_shared
+from kg.engine.spanning import Totals
 from kg.errors import InputError, KgError, NotConformingError, StoreError
 from kg.iris import DEFAULT_BASE, check_base
 from kg.read import find_records
@@ -55,6 +55,7 @@ class BuildResult:
     texts: list[GraphText] = field(repr=False, default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     built: int = 0  # articles built in this run; the others came from the cache
+    stages: Stages = field(default_factory=Stages, repr=False)  # the wall time of each stage
 
     @cached_property
     def graphs(self) -> list[Graph]:
@@ -97,33 +98,42 @@ def build(
         raise InputError(str(error), field="--base") from None
     _check_license(license)
     say = progress or (lambda message: None)
-    recover(out)  # a build killed while writing may have left the previous dist/ beside it
-    records = find_records(seeds)
-    shapes_folder = shipped_dir("shapes")
-    shapes_digest = _digest_folder(shapes_folder)
-    inputs = (code_digest(), shapes_digest, base, f"with_text={with_text}")  # what every article's result depends on
-    salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
-    store = Cache(_cache_folder(cache, out), seeds, salt)
-
-    results: list[ArticleResult | Failure | None] = [store.lookup(record) for record in records]
-    try:
-        PLANS[str(shapes_folder)] = store.plan(lambda: plan_for(shapes_folder))
-    except Unsupported:
-        pass  # every graph is checked by pyshacl
+    stages = Stages()
+    with stages("cache"):
+        recover(out)  # a build killed while writing may have left the previous dist/ beside it
+        records = find_records(seeds)
+        shapes_folder = shipped_dir("shapes")
+        shapes_digest = _digest_folder(shapes_folder)
+        inputs = (code_digest(), shapes_digest, base, f"with_text={with_text}")  # what every article's result depends on
+        salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
+        store = Cache(_cache_folder(cache, out), seeds, salt)
+        results: list[ArticleResult | Failure | None] = [store.lookup(record) for record in records]
+    with stages("shapes"):
+        try:
+            PLANS[str(shapes_folder)] = store.plan(lambda: plan_for(shapes_folder))
+        except Unsupported:
+            pass  # every graph is checked by pyshacl
     todo = [index for index, result in enumerate(results) if result is None]
     counter = Progress(len(records), say, terminal=terminal)
     counter.skip(len(records) - len(todo))
     jobs = [ArticleJob(str(records[index]), base, str(shapes_folder), with_text) for index in todo]
-    outcomes = run_jobs(jobs, workers=workers or default_workers(), scheduler=scheduler,
-                        done=lambda outcome: counter.step(), keep=store.store)
-    for index, outcome in zip(todo, outcomes):
-        results[index] = outcome
-    articles = _succeeded(results)
+    totals = _Folding(results)
 
-    check_shared(articles)
-    findings = _once(finding for article in articles for finding in article.findings)
-    metadata = graph_text(describe(articles, base, shapes_digest, license), "metadata")
-    findings = sorted(findings + check_graph_text(metadata, str(shapes_folder)), key=_finding_order)
+    def done(job: int, outcome: ArticleResult | Failure) -> None:
+        totals.arrived(todo[job], outcome)
+        counter.step()
+
+    with stages("articles"):
+        totals.fold()
+        run_jobs(jobs, workers=workers or default_workers(), scheduler=scheduler, done=done, keep=store.store)
+    articles = _succeeded(results)
+    if totals.error is not None:
+        raise totals.error
+
+    with stages("across articles"):
+        findings = list(totals.findings.values())
+        metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
+        findings = sorted(findings + check_graph_text(metadata, str(shapes_folder)), key=_finding_order)
     violations = [finding for finding in findings if finding.severity == "Violation"]
     if violations:
         raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
@@ -131,21 +141,23 @@ def build(
     graphs = [article.graph for article in articles]
     full_texts = [article.text for article in articles if article.text is not None]
     described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
-    files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
-                          describe_files=functools.partial(file_triples, described))
-    store.prune(articles)
+    with stages("files and store"):
+        files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
+                              describe_files=functools.partial(file_triples, described))
+    with stages("cache"):
+        store.prune(articles)
     return BuildResult(
         articles=len(articles),
-        triples=sum(article.triples + article.text_triples for article in articles)
-        + metadata.nquads.count(b"\n"),
-        actors=len(set().union(*(article.actors for article in articles))),
-        events=len(set().union(*(article.events for article in articles))),
-        statements=len(set().union(*(article.statements for article in articles))),
+        triples=totals.triples + totals.text_triples + metadata.nquads.count(b"\n"),
+        actors=len(totals.actors),
+        events=len(totals.events),
+        statements=len(totals.statements),
         out=out,
         files=files,
         texts=[*graphs, *full_texts, metadata],
         warnings=findings,
         built=len(todo),
+        stages=stages,
     )
 
 
@@ -179,18 +191,22 @@ def _error(failure: Failure) -> KgError:
     return error
 
 
-def _once(findings) -> list[Finding]:
-    """Each finding once: a shared actor checked in each of its articles is one finding, as on the whole
-    dataset, with the evidence of the first article that has it."""
-    seen: dict[tuple, Finding] = {}
-    for finding in findings:
-        seen.setdefault(_verdict(finding), finding)
-    return list(seen.values())
+class _Folding(Totals):
+    """The build's results, cached or arrived, folded (`Totals`) as soon as every one before them in
+    name order is there; a failure stops the folding, as the build stops at it."""
 
+    def __init__(self, results: list[ArticleResult | Failure | None]) -> None:
+        super().__init__()
+        self.results, self.next = results, 0
 
-def _verdict(finding: Finding) -> tuple:
-    return (finding.severity, finding.focus, finding.path, finding.message, finding.value, finding.component,
-            finding.shape, finding.constraint)
+    def arrived(self, index: int, outcome: ArticleResult | Failure) -> None:
+        self.results[index] = outcome
+        self.fold()
+
+    def fold(self) -> None:
+        while self.next < len(self.results) and isinstance(self.results[self.next], ArticleResult):
+            self.results[self.next] = self.add(self.results[self.next])
+            self.next += 1
 
 
 def _finding_order(finding: Finding) -> tuple:

@@ -109,9 +109,10 @@ def main() -> None:
               default="https://creativecommons.org/licenses/by/4.0/", show_default=True,
               help="The licence of what kg makes (the statements, not the articles' texts) (env KG_LICENSE).")
 @click.option("--site", "with_site", is_flag=True, help="Then write the dataset's site into OUT/site (as kg site does).")
+@click.option("--timings", is_flag=True, help="Then print the wall time of each stage of the build on stderr.")
 def build(seeds: Path, out: Path, base: str | None, workers: int | None, scheduler: str | None,
           cache: Path | None, no_cache: bool, quiet: bool, with_text: bool, license_iri: str,
-          with_site: bool) -> None:
+          with_site: bool, timings: bool) -> None:
     """Build the dataset of every article in SEEDS into OUT (Turtle, TriG, N-Quads, JSON-LD).
 
     Articles whose text, record, kg and shapes did not change since the last build are taken from
@@ -130,6 +131,8 @@ def build(seeds: Path, out: Path, base: str | None, workers: int | None, schedul
     if not quiet:
         for line in warning_lines(result.warnings):
             _say(line)
+    if timings:
+        _say(result.stages.line())
     click.echo(
         f"Built {result.articles} article{'s' if result.articles != 1 else ''}: "
         f"{result.triples:,} triples, {result.actors} actors, {result.events} events, "

@@ -32,6 +32,7 @@ from kg.vocab import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, VOID, XSD, ne
 
 if TYPE_CHECKING:
     from kg.engine.article import ArticleResult
+    from kg.engine.spanning import Totals
 
 __all__ = ["CC_BY", "Distribution", "DATASET_FILES", "describe", "distributions", "file_triples"]
 
@@ -73,11 +74,12 @@ def distributions(base: str, names: Sequence[str], texts: Sequence[str]) -> dict
     return {path: iris.distribution(path) for path in paths}
 
 
-def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str, license: str = CC_BY) -> TripleSet:
+def describe(articles: Sequence[ArticleResult], totals: Totals, base: str, shapes_digest: str,
+             license: str = CC_BY) -> TripleSet:
     """The metadata graph: the dataset, its article graphs, the texts' graphs, the files and the build.
 
     The dataset's triples are its article graphs' triples, counted graph by graph; its subjects and
-    properties are counted once each over all of them.
+    properties are counted once each over all of them (`totals`, the articles' results folded).
     """
     iris = DatasetIris(base)
     graph = TripleSet(iris.metadata_graph())
@@ -99,16 +101,13 @@ def describe(articles: Sequence[ArticleResult], base: str, shapes_digest: str, l
         "the statements cite" + ("; the texts published beside the dataset are datasets of their own, "
                                  "under their holders' rights." if texts else "."))))
     add((dataset, VOID.uriSpace, Literal(base)))
-    triples = sum(article.triples for article in articles)
-    subjects = set().union(*(article.subjects for article in articles))
-    predicates = set().union(*(article.predicates for article in articles))
-    add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    add((dataset, VOID.properties, Literal(len(predicates), datatype=XSD.integer)))
+    add((dataset, VOID.triples, Literal(totals.triples, datatype=XSD.integer)))
+    add((dataset, VOID.distinctSubjects, Literal(len(totals.subjects), datatype=XSD.integer)))
+    add((dataset, VOID.properties, Literal(len(totals.predicates), datatype=XSD.integer)))
     add((dataset, RDFS.comment, Literal(
         "void:triples, void:distinctSubjects and void:properties count the article graphs (the void:subsets), "
         "not the metadata graph that describes them nor the texts' graphs, which count their own.")))
-    for namespace in sorted(set().union(*(article.vocabularies for article in articles))):
+    for namespace in sorted(totals.vocabularies):
         add((dataset, VOID.vocabulary, URIRef(namespace)))
     add((dataset, PROV.wasGeneratedBy, build))
     _describe_build(graph, iris, build, shapes_digest)

@@ -14,8 +14,12 @@ import kg.build
 from conftest import FIXTURES, SEEDS, seeds_with_second_article
 from kg.build import build
 from kg.check import load_shapes, run_shapes
+from kg.engine.article import ArticleJob, run_article
 from kg.engine.progress import Progress
+from kg.engine.spanning import Totals
 from kg.errors import InputError
+from kg.iris import DEFAULT_BASE
+from kg.resources import shipped_dir
 from kg.vocab import merged
 
 SEED = "000_ce469ea1af2cc5a4"
@@ -183,6 +187,19 @@ def test_an_unreachable_scheduler_is_one_input_error(seeds: Path, tmp_path: Path
     pytest.importorskip("distributed", reason="Dask's distributed scheduler: pip install 'kg[dask]'")
     with pytest.raises(InputError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         build(seeds, tmp_path / "dist", cache=False, scheduler="tcp://127.0.0.1:9")
+
+
+def test_results_are_kept_without_their_sets_once_folded_into_the_totals(seeds: Path):
+    shapes = str(shipped_dir("shapes"))
+    results = [run_article(ArticleJob(str(seeds / f"{name}.yaml"), DEFAULT_BASE, shapes)) for name in (SEED, FICTION)]
+    totals = Totals()
+    slim = [totals.add(result) for result in results]
+    assert totals.subjects == set(results[0].subjects) | set(results[1].subjects)
+    assert totals.actors == set(results[0].actors) | set(results[1].actors)
+    assert len(totals.actors) < len(results[0].actors) + len(results[1].actors)  # they share actors
+    assert totals.triples == results[0].triples + results[1].triples
+    assert all(result.subjects == result.shared == result.findings == () for result in slim)
+    assert [result.graph for result in slim] == [result.graph for result in results]
 
 
 def test_progress_tells_articles_done_rate_and_time_left():

@@ -373,7 +373,7 @@ def test_an_interrupt_is_exit_code_130_not_1(project: Path, monkeypatch, run_kg)
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kg.build.check_shared", interrupted)
+    monkeypatch.setattr("kg.build.describe", interrupted)
     result = run_kg("build", "--seeds", str(project / "seeds"), "--out", str(project / "dist"))
     assert result.exit_code == 130, result.output
     assert result.stderr.strip().splitlines()[-1] == "Interrupted."

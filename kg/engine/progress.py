@@ -8,9 +8,10 @@ article; a short build prints none.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "Stages"]
 
 
 class Progress:
@@ -57,3 +58,23 @@ def _duration(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+class Stages:
+    """The wall time of each stage of a build, in the order they ran: `with stages("articles"): ...`."""
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.clock = clock
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = self.clock()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + self.clock() - started
+
+    def line(self) -> str:
+        """`Stages: cache 0.41 s, articles 40.20 s, ...`."""
+        return "Stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())

@@ -38,20 +38,20 @@ def run_jobs(
     *,
     workers: int = 1,
     scheduler: str | None = None,
-    done: Callable[[Outcome], None] = lambda outcome: None,
+    done: Callable[[int, Outcome], None] = lambda index, outcome: None,
     keep: Keep | None = None,
 ) -> list[Outcome]:
     """Each job's outcome, in the order of `jobs`, each result passed through `keep` (record, result)
-    when given; `done` is called as each one finishes."""
+    when given; `done` is called with each one's index and outcome as it finishes."""
     if not jobs:
         return []
     if scheduler:
         return _on_dask(jobs, scheduler, done, keep)
     if workers <= 1 or len(jobs) == 1:
         outcomes = []
-        for job in jobs:
+        for index, job in enumerate(jobs):
             outcomes.append(run_and_keep(job, keep))
-            done(outcomes[-1])
+            done(index, outcomes[-1])
         return outcomes
     outcomes: list[Outcome | None] = [None] * len(jobs)
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
@@ -59,7 +59,7 @@ def run_jobs(
         try:
             for future in as_completed(futures):
                 outcomes[futures[future]] = future.result()
-                done(outcomes[futures[future]])
+                done(futures[future], outcomes[futures[future]])
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -75,7 +75,7 @@ def run_and_keep(job: ArticleJob, keep: Keep | None) -> Outcome:
     return outcome
 
 
-def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[Outcome], None],
+def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[int, Outcome], None],
              keep: Keep | None) -> list[Outcome]:
     try:
         from distributed import Client, as_completed as dask_completed
@@ -96,7 +96,7 @@ def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[Outcome
                 if keep is not None and isinstance(outcome, ArticleResult):
                     outcome = keep(Path(jobs[order[future.key]].record), outcome)
                 outcomes[order[future.key]] = outcome
-                done(outcome)
+                done(order[future.key], outcome)
         except Exception as error:  # a worker without kg, or one that died: kg's own errors come back as data
             raise InputError(f"the Dask cluster at {scheduler} could not build the articles: "
                              f"{type(error).__name__}: {error}", field="--scheduler") from None
