@@ -2,10 +2,12 @@
 
 Run from the repository:  python tests/benchmarks/bench_scale.py [--sizes 1,10,100] [--runs 3] [-- BUILD OPTIONS]
 
-Each corpus is made by tests/benchmarks/corpus.py, then built by `kg build` in a fresh process per
-run; peak memory is the largest resident set of that process and its children (getrusage). With
---rebuild, each run also changes one article's record and builds again into the same folder, and
-reports that rebuild's time. Figures are the median (minimum-maximum) of the runs.
+Each corpus is made by tests/benchmarks/corpus.py, then built by `kg build --timings` in a fresh
+process per run, with a cache of its own (a cold build); peak memory is the largest resident set of
+that process and its children (getrusage), and the time of each stage is the one kg build prints.
+With --rebuild, each run also changes one article's record and builds again into the same folder
+and cache, and reports that rebuild's time and stages. Figures are the median (minimum-maximum) of
+the runs; stages are the first run's. With --corpus DIR, the corpus is kept there (made once).
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
 
 
-def _run(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Seconds, peak MiB and the last line of stdout of one command in a fresh process."""
+def _run(command: list[str], cwd: Path) -> tuple[float, float, str, str]:
+    """Seconds, peak MiB, the first line of stdout and the stages line of stderr of one command in a fresh process."""
     script = (
         "import resource, subprocess, sys, time\n"
         "start = time.perf_counter()\n"
@@ -31,13 +33,14 @@ def _run(command: list[str], cwd: Path) -> tuple[float, float, str]:
         "seconds = time.perf_counter() - start\n"
         "if done.returncode: sys.exit(done.stderr[-2000:])\n"
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(seconds, peak, (done.stdout.strip().splitlines() or [''])[0], sep='\\t')\n"
+        "stages = [line for line in done.stderr.splitlines() if line.startswith('Stages: ')] or ['']\n"
+        "print(seconds, peak, (done.stdout.strip().splitlines() or [''])[0], stages[-1], sep='\\t')\n"
     )
     done = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True, cwd=cwd)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
-    seconds, peak, summary = done.stdout.rstrip("\n").split("\t")
-    return float(seconds), float(peak), summary
+    seconds, peak, summary, stages = done.stdout.rstrip("\n").split("\t")
+    return float(seconds), float(peak), summary, stages
 
 
 def _triples(summary: str) -> int:
@@ -59,29 +62,39 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,100", help="comma-separated numbers of articles")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="also time a rebuild after one changed article")
+    parser.add_argument("--corpus", type=Path, help="keep each corpus in DIR/N (made once) instead of a temporary folder")
     parser.add_argument("options", nargs="*", help="more options for kg build (after --)")
     args = parser.parse_args()
     print(f"kg build on synthetic corpora, {args.runs} runs each: median (min-max)")
     for size in (int(part) for part in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
-            write_corpus(size, work / "seeds")
-            walls, peaks, rebuilds, triples = [], [], [], 0
+            seeds = (args.corpus / str(size)).resolve() if args.corpus else work / "seeds"
+            if not seeds.is_dir():
+                write_corpus(size, seeds)
+            walls, peaks, rebuilds, triples, stages = [], [], [], 0, []
             for run in range(args.runs):
                 out = work / f"dist-{run}"
-                command = [sys.executable, "-m", "kg", "build", "--seeds", "seeds", "--out", out.name, *args.options]
-                seconds, peak, summary = _run(command, work)
+                command = [sys.executable, "-m", "kg", "build", "--seeds", str(seeds), "--out", out.name,
+                           "--cache", f"cache-{run}", "--timings", *args.options]
+                seconds, peak, summary, timings = _run(command, work)
                 walls.append(seconds)
                 peaks.append(peak)
                 triples = _triples(summary)
+                stages.append(timings)
                 if args.rebuild:
-                    _touch_one(work / "seeds")
-                    rebuilds.append(_run(command, work)[0])
+                    _touch_one(seeds)
+                    seconds, _, _, timings = _run(command, work)
+                    rebuilds.append(seconds)
+                    stages.append(timings)
             line = (f"{size:>6} articles {triples:>10,} triples  wall {_figure(walls, 's')}  "
                     f"peak {_figure(peaks, 'MiB', 0)}  {triples / statistics.median(walls):,.0f} triples/s")
             if rebuilds:
                 line += f"  rebuild after 1 changed: {_figure(rebuilds, 's')}"
             print(line, flush=True)
+            print(f"        build   {stages[0]}", flush=True)
+            if rebuilds:
+                print(f"        rebuild {stages[1]}", flush=True)
 
 
 if __name__ == "__main__":
