@@ -87,7 +87,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
 class Strict(BaseModel):
     """Every record model: unknown fields are errors, whitespace is kept as written."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 class Span(BaseModel):
