@@ -138,7 +138,7 @@ class _Rules:
                 "put it in quotes if it is text",
                 node.start_mark,
             )
-        return super().construct_yaml_int(node)
+        return yaml.constructor.SafeConstructor.construct_yaml_int(self, node)
 
 
 class _Loader(_Rules, yaml.SafeLoader):
@@ -163,7 +163,32 @@ class _FastLoader(_Rules, yaml.composer.Composer, CParser or yaml.parser.Parser,
         yaml.resolver.Resolver.__init__(self)
 
 
-for _loader in (_Loader, _FastLoader):
+class _ComposingLoader(CParser or yaml.parser.Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """libyaml's own composer too, faster again, for a record without & * or ! anywhere: it can hold
+    no anchor, alias or tag, and only the depth is left to count. libyaml calls descend_resolver
+    before each node it composes; a node below MAX_DEPTH others is refused (a scalar there is
+    allowed, which _Loader, reading the record again, tells apart)."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._depth = 0  # nodes open around the node being composed
+
+    def descend_resolver(self, parent: yaml.Node | None, index: Any) -> None:
+        if self._depth == MAX_DEPTH:
+            raise _Refused(f"lists and mappings nested more than {MAX_DEPTH} deep are not allowed in a record",
+                           parent.start_mark)
+        self._depth += 1
+
+    def ascend_resolver(self) -> None:
+        self._depth -= 1
+
+
+# What anchors (&), aliases (*) and tags (!) begin with.
+_MARKUP = re.compile("[&*!]")
+
+for _loader in (_Loader, _FastLoader, _ComposingLoader):
     _loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag in _IMPLICIT_TYPES]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -351,7 +376,7 @@ def _load_yaml(source: str, path: Path) -> tuple[Any, dict[FieldPath, int]]:
         raise InputError("the record is empty", path=path, line=1)
     if CParser is not None:
         try:
-            return _read_yaml(_FastLoader, source, path)
+            return _read_yaml(_FastLoader if _MARKUP.search(source) else _ComposingLoader, source, path)
         except InputError:
             pass  # read again below, for PyYAML's own words and place of the error
     return _read_yaml(_Loader, source, path)
