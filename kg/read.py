@@ -15,14 +15,17 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from kg import model as model_module
 from kg.errors import InputError
-from kg.model import PATTERN_MEANINGS, EventKind, Record
+from kg.kinds import EventKind
+
+if TYPE_CHECKING:
+    from kg.model import Record
+
+# The record's models (pydantic) are imported where a record is parsed: see kg.kinds.
 
 __all__ = [
     "Article",
@@ -463,6 +466,10 @@ def _index_lines(node: yaml.Node, here: FieldPath, lines: dict[FieldPath, int], 
 
 
 def _parse_record(data: dict, lines: dict[FieldPath, int], path: Path) -> Record:
+    from pydantic import ValidationError
+
+    from kg.model import Record
+
     try:
         return Record.model_validate(data)
     except ValidationError as error:
@@ -518,6 +525,8 @@ _NUMBER_ERRORS = {"int_type", "greater_than_equal", "less_than_equal", "greater_
 
 def _explain(error: dict, data: Any, where: FieldPath) -> str:
     """A pydantic error as the record's editor would say it: what the field takes, and what it got."""
+    from kg.model import PATTERN_MEANINGS
+
     kind, value, context = error["type"], error["input"], error.get("ctx") or {}
     subject = _subject(where)
     got = _described(value)
@@ -566,6 +575,10 @@ def _explain(error: dict, data: Any, where: FieldPath) -> str:
 
 def _mapping_of(model_name: str) -> str:
     """What a field of a record model takes: a quote, or a mapping of the model's fields."""
+    from pydantic import BaseModel
+
+    from kg import model as model_module
+
     if model_name == "Quote":
         return "words of the article, or a mapping of text and occurrence"
     model = getattr(model_module, model_name, None)
@@ -603,6 +616,8 @@ def _quoted(text: str, limit: int = 60) -> str:
 
 def _known_fields(data: Any, where: FieldPath) -> list[str]:
     """The fields the model allows at the parent of `where`, for a did-you-mean hint."""
+    from kg.model import Record
+
     target: Any = Record
     annotation: Any = Record
     node: Any = data
@@ -618,6 +633,8 @@ def _known_fields(data: Any, where: FieldPath) -> list[str]:
 
 def _model_in(annotation: Any, node: dict) -> Any:
     """The record model inside a field's annotation (list, optional, union), chosen by `kind`."""
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     models = [m for arg in get_args(annotation) if (m := _model_in(arg, node)) is not None]

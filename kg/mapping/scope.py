@@ -5,12 +5,16 @@ A `Scope` is made once per article; the functions of the other modules of kg.map
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Graph, Literal, URIRef
 
 from kg.iris import Iris
-from kg.model import Quote, Span
 from kg.read import Article
 from kg.vocab import GAF, NIF, RDF, XSD, new_graph
+
+if TYPE_CHECKING:
+    from kg.model import Quote, Span
 
 
 def camel(name: str) -> str:
