@@ -7,17 +7,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pyparsing import ParseBaseException  # rdflib's SPARQL parser raises it
+from typing import TYPE_CHECKING
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.errors import InputError, NotConformingError
 from kg.resources import shipped_dir
 from kg.text import shorten
 from kg.vocab import DCTERMS, GAF, NIF, RDF, RDFS, SCHEMA, SKOS, new_graph
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["Finding", "load_shapes", "check_graph", "run_shapes", "one_line", "SH"]
 
@@ -109,6 +111,7 @@ def check_graph(data: Graph, shapes: Graph) -> list[Finding]:
 def run_shapes(data: Graph, shapes: Graph, shapes_source: Path | str = "shapes") -> tuple[list[Finding], Graph]:
     """Validate `data` with SHACL Core and SHACL-SPARQL only; the findings, sorted, and the report graph."""
     # Imported here: kg build checks with kg.shacl and needs pyshacl only where kg.shacl cannot.
+    from pyparsing import ParseBaseException  # rdflib's SPARQL parser raises it
     from pyshacl import validate
     from pyshacl.errors import ReportableRuntimeError, ValidationFailure
 
@@ -165,6 +168,8 @@ class _PreparedQueries(Graph):
 
 @lru_cache(maxsize=1024)
 def _prepared(text: str) -> Query:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 

@@ -15,12 +15,17 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import ahocorasick
-from pydantic import BaseModel
 
-from kg.model import ActorKind, EventKind, Quote, Record, Span
+from kg.kinds import ActorKind, EventKind
 from kg.read import Article, FieldPath, field_name, line_of
+
+if TYPE_CHECKING:
+    from kg.model import Quote, Record, Span
+
+# The record's models (pydantic) are imported where they are used: see kg.kinds.
 
 __all__ = ["ground"]
 
@@ -277,6 +282,10 @@ def _locate_all(article: Article) -> None:
 
 def _quotes(record: Record) -> Iterator[Quote]:
     """Every quote in a record, wherever it stands, in no particular order."""
+    from pydantic import BaseModel
+
+    from kg.model import Quote
+
     parts: list[object] = [record]
     while parts:
         part = parts.pop()
@@ -309,6 +318,8 @@ def _find_all(text: str, words: set[str]) -> dict[str, list[int]]:
 
 def _locate(article: Article, quote: Quote, starts: list[int], path: FieldPath, within: list[Span] | None) -> Span:
     """Place one quote at one of `starts`; an error names the field when it is missing or ambiguous."""
+    from kg.model import Span
+
     text = article.text
     if not starts:
         raise article.error(path, f"{_short(quote.text)} is not in the article text{_lookalike(text, quote.text)}")
@@ -358,6 +369,8 @@ def _locate_forms(article: Article, found: dict[str, list[int]]) -> None:
     An appearance inside a longer form is not a mention of its own: "Bloomberg" inside
     "Bloomberg L.P." is not Bloomberg News, and "Chantra" inside "Lina Chantra" is one mention.
     """
+    from kg.model import Span
+
     actors = article.record.actors
     words = {form: _whole_words(article.text, form, found[form]) for actor in actors for form in (*actor.forms, *actor.misspellings)}
     for i, actor in enumerate(actors):

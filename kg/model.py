@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -22,6 +21,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from kg.kinds import ActorKind, Direction, EventKind, RoleType, Status, Voice
 
 __all__ = [
     "Span",
@@ -87,7 +88,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
 class Strict(BaseModel):
     """Every record model: unknown fields are errors, whitespace is kept as written."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
 
 class Span(BaseModel):
@@ -125,88 +126,6 @@ QuoteRef = Annotated[
     Field(description="Exact words of the article: a string, or {text, occurrence}."),
 ]
 Quotes = Annotated[list[QuoteRef], Field(min_length=1)]
-
-
-class Status(str, Enum):
-    """How the article reports an event: done, going on, intended, fixed in a calendar, or possible."""
-
-    happened = "happened"
-    ongoing = "ongoing"
-    planned = "planned"
-    scheduled = "scheduled"
-    possible = "possible"
-
-
-class Voice(str, Enum):
-    """Whether the article asserts a statement itself or reports someone else as holding it."""
-
-    article = "article"
-    attributed = "attributed"
-
-
-class ActorKind(str, Enum):
-    person = "person"
-    country = "country"
-    organization = "organization"
-    government = "government"
-    news_outlet = "news-outlet"
-    research_organization = "research-organization"
-    group = "group"
-    place = "place"
-
-
-class EventKind(str, Enum):
-    visit = "visit"
-    meeting = "meeting"
-    appointment = "appointment"
-    verdict = "verdict"
-    sentence = "sentence"
-    sentence_reduction = "sentence-reduction"
-    coup = "coup"
-    armed_conflict = "armed-conflict"
-    crisis = "crisis"
-    lecture = "lecture"
-    summit = "summit"
-    chair_rotation = "chair-rotation"
-    proposal = "proposal"
-    agreement = "agreement"
-    sanctions = "sanctions"
-    campaign = "campaign"
-    detention = "detention"
-    prosecution = "prosecution"
-    legitimisation = "legitimisation"
-    split = "split"
-
-
-class RoleType(str, Enum):
-    visitor = "visitor"
-    host = "host"
-    participant = "participant"
-    perpetrator = "perpetrator"
-    target = "target"
-    speaker = "speaker"
-    organiser = "organiser"
-    appointer = "appointer"
-    appointee = "appointee"
-    predecessor = "predecessor"
-    proposer = "proposer"
-    rejecter = "rejecter"
-    defendant = "defendant"
-    attendee = "attendee"
-    excluded = "excluded"
-    leader = "leader"
-    partner = "partner"
-    party = "party"
-    incoming = "incoming"
-    outgoing = "outgoing"
-    detainee = "detainee"
-    authority = "authority"
-    beneficiary = "beneficiary"
-
-
-class Direction(str, Enum):
-    past = "past"
-    future = "future"
 
 
 class TimeExpression(Strict):

@@ -15,14 +15,17 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from kg import model as model_module
 from kg.errors import InputError
-from kg.model import PATTERN_MEANINGS, EventKind, Record
+from kg.kinds import EventKind
+
+if TYPE_CHECKING:
+    from kg.model import Record
+
+# The record's models (pydantic) are imported where a record is parsed: see kg.kinds.
 
 __all__ = [
     "Article",
@@ -138,7 +141,7 @@ class _Rules:
                 "put it in quotes if it is text",
                 node.start_mark,
             )
-        return super().construct_yaml_int(node)
+        return yaml.constructor.SafeConstructor.construct_yaml_int(self, node)
 
 
 class _Loader(_Rules, yaml.SafeLoader):
@@ -163,7 +166,32 @@ class _FastLoader(_Rules, yaml.composer.Composer, CParser or yaml.parser.Parser,
         yaml.resolver.Resolver.__init__(self)
 
 
-for _loader in (_Loader, _FastLoader):
+class _ComposingLoader(CParser or yaml.parser.Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """libyaml's own composer too, faster again, for a record without & * or ! anywhere: it can hold
+    no anchor, alias or tag, and only the depth is left to count. libyaml calls descend_resolver
+    before each node it composes; a node below MAX_DEPTH others is refused (a scalar there is
+    allowed, which _Loader, reading the record again, tells apart)."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._depth = 0  # nodes open around the node being composed
+
+    def descend_resolver(self, parent: yaml.Node | None, index: Any) -> None:
+        if self._depth == MAX_DEPTH:
+            raise _Refused(f"lists and mappings nested more than {MAX_DEPTH} deep are not allowed in a record",
+                           parent.start_mark)
+        self._depth += 1
+
+    def ascend_resolver(self) -> None:
+        self._depth -= 1
+
+
+# What anchors (&), aliases (*) and tags (!) begin with.
+_MARKUP = re.compile("[&*!]")
+
+for _loader in (_Loader, _FastLoader, _ComposingLoader):
     _loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag in _IMPLICIT_TYPES]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -351,7 +379,7 @@ def _load_yaml(source: str, path: Path) -> tuple[Any, dict[FieldPath, int]]:
         raise InputError("the record is empty", path=path, line=1)
     if CParser is not None:
         try:
-            return _read_yaml(_FastLoader, source, path)
+            return _read_yaml(_FastLoader if _MARKUP.search(source) else _ComposingLoader, source, path)
         except InputError:
             pass  # read again below, for PyYAML's own words and place of the error
     return _read_yaml(_Loader, source, path)
@@ -438,6 +466,10 @@ def _index_lines(node: yaml.Node, here: FieldPath, lines: dict[FieldPath, int], 
 
 
 def _parse_record(data: dict, lines: dict[FieldPath, int], path: Path) -> Record:
+    from pydantic import ValidationError
+
+    from kg.model import Record
+
     try:
         return Record.model_validate(data)
     except ValidationError as error:
@@ -493,6 +525,8 @@ _NUMBER_ERRORS = {"int_type", "greater_than_equal", "less_than_equal", "greater_
 
 def _explain(error: dict, data: Any, where: FieldPath) -> str:
     """A pydantic error as the record's editor would say it: what the field takes, and what it got."""
+    from kg.model import PATTERN_MEANINGS
+
     kind, value, context = error["type"], error["input"], error.get("ctx") or {}
     subject = _subject(where)
     got = _described(value)
@@ -541,6 +575,10 @@ def _explain(error: dict, data: Any, where: FieldPath) -> str:
 
 def _mapping_of(model_name: str) -> str:
     """What a field of a record model takes: a quote, or a mapping of the model's fields."""
+    from pydantic import BaseModel
+
+    from kg import model as model_module
+
     if model_name == "Quote":
         return "words of the article, or a mapping of text and occurrence"
     model = getattr(model_module, model_name, None)
@@ -578,6 +616,8 @@ def _quoted(text: str, limit: int = 60) -> str:
 
 def _known_fields(data: Any, where: FieldPath) -> list[str]:
     """The fields the model allows at the parent of `where`, for a did-you-mean hint."""
+    from kg.model import Record
+
     target: Any = Record
     annotation: Any = Record
     node: Any = data
@@ -593,6 +633,8 @@ def _known_fields(data: Any, where: FieldPath) -> list[str]:
 
 def _model_in(annotation: Any, node: dict) -> Any:
     """The record model inside a field's annotation (list, optional, union), chosen by `kind`."""
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     models = [m for arg in get_args(annotation) if (m := _model_in(arg, node)) is not None]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from kg.model import Status, TimeExpression
+from typing import TYPE_CHECKING
+
+from kg.kinds import Status
 from kg.read import Article, FieldPath
 from kg.timex import TimeExpressionError, TimeValue, normalise
+
+if TYPE_CHECKING:
+    from kg.model import TimeExpression
 
 __all__ = ["resolve_times"]
 

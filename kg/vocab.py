@@ -11,14 +11,30 @@ __all__ = [
     "new_dataset", "merged", "sha256_checksum",
 ]
 
-SCHEMA = Namespace("https://schema.org/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-GAF = Namespace("http://groundedannotationframework.org/gaf#")
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-KGO = Namespace("https://kg.example.org/ontology#")
-WD = Namespace("http://www.wikidata.org/entity/")
-SPDX = Namespace("http://spdx.org/rdf/terms#")  # checksums, as DCAT 3 gives them (spdx:checksum)
+
+
+class _KeptTerms(Namespace):
+    """rdflib's Namespace, each term made once: the mapping names SCHEMA.name and the like tens of
+    thousands of times an article, and rdflib builds and checks a new URIRef on every lookup.
+
+    A term is looked up here only when no attribute of that name exists (str's methods, `title`),
+    and is then kept on the namespace itself, where the next lookup finds it at once.
+    """
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
+
+SCHEMA = _KeptTerms("https://schema.org/")
+SEM = _KeptTerms("http://semanticweb.cs.vu.nl/2009/11/sem/")
+ORG = _KeptTerms("http://www.w3.org/ns/org#")
+GAF = _KeptTerms("http://groundedannotationframework.org/gaf#")
+NIF = _KeptTerms("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+KGO = _KeptTerms("https://kg.example.org/ontology#")
+WD = _KeptTerms("http://www.wikidata.org/entity/")
+SPDX = _KeptTerms("http://spdx.org/rdf/terms#")  # checksums, as DCAT 3 gives them (spdx:checksum)
 
 PREFIXES: dict[str, Namespace] = {
     "schema": SCHEMA,
@@ -49,9 +65,9 @@ def bind_prefixes(graph: Graph) -> None:
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
-def new_graph(identifier=None) -> Graph:
-    """A graph with the profile's prefixes bound."""
-    graph = Graph(identifier=identifier, bind_namespaces="none")
+def new_graph(identifier=None, store: str = "default") -> Graph:
+    """A graph with the profile's prefixes bound, in rdflib's store plugin `store`."""
+    graph = Graph(store=store, identifier=identifier, bind_namespaces="none")
     bind_prefixes(graph)
     return graph
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from conftest import SEEDS
 from kg.build import prepare_article
 from kg.cli import main
-from kg.read import MAX_DEPTH, _Loader, read_article
+from kg.read import MAX_DEPTH, _ComposingLoader, _Loader, read_article
 
 RECORD = "000_ce469ea1af2cc5a4.yaml"
 TEXT = "000_ce469ea1af2cc5a4.txt"
@@ -221,6 +221,13 @@ def test_nesting_up_to_the_cap_is_read_and_one_level_more_is_not():
     assert yaml.load(at_the_cap, Loader=_Loader) == {"a": nested_lists(MAX_DEPTH - 1)}
     with pytest.raises(yaml.YAMLError, match=NESTED_TOO_DEEP):
         yaml.load("a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH, Loader=_Loader)
+
+
+def test_libyaml_composing_reads_up_to_the_cap_and_refuses_one_level_more():
+    at_the_cap = "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+    assert yaml.load(at_the_cap, Loader=_ComposingLoader) == {"a": nested_lists(MAX_DEPTH - 1)}
+    with pytest.raises(yaml.YAMLError, match=NESTED_TOO_DEEP):
+        yaml.load("a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH, Loader=_ComposingLoader)
 
 
 # 4. Anchors, aliases, tags, sizes ---------------------------------------------------------------

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Literal, URIRef
 
+from kg.kinds import ActorKind
 from kg.mapping.scope import Scope, camel
 from kg.mapping.times import time
-from kg.model import Actor, ActorKind, Relation
 from kg.vocab import FOAF, GAF, KGO, ORG, RDF, RDFS, SCHEMA, SEM, TIME, WD, XSD
+
+if TYPE_CHECKING:
+    from kg.model import Actor, Relation
 
 # A country is the state as well as its land: the polity that holds a chair, has posts and says things,
 # an organisation in org's sense (org:Organization, "a political structure"), and a place in schema.org's.

@@ -5,12 +5,16 @@ A `Scope` is made once per article; the functions of the other modules of kg.map
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Graph, Literal, URIRef
 
 from kg.iris import Iris
-from kg.model import Quote, Span
 from kg.read import Article
 from kg.vocab import GAF, NIF, RDF, XSD, new_graph
+
+if TYPE_CHECKING:
+    from kg.model import Quote, Span
 
 
 def camel(name: str) -> str:
@@ -25,7 +29,9 @@ class Scope:
         self.article = article
         self.record = article.record
         self.iris = iris
-        self.graph: Graph = new_graph(identifier=iris.graph())
+        # rdflib's SimpleMemory store: the graph is one context, and this store adds a triple in
+        # less time than the default one, which indexes every triple by its contexts as well.
+        self.graph: Graph = new_graph(identifier=iris.graph(), store="SimpleMemory")
         self.context = iris.context(len(article.text))
         self.actors = {a.id: a for a in self.record.actors}
         self.events = {e.id: iris.event(e.id) for e in self.record.events}

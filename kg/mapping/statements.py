@@ -7,12 +7,17 @@ with a certainty of kg's reading, as NewsReader's GRaSP gives an attribution a c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Literal, URIRef
 
+from kg.kinds import Voice
 from kg.mapping.actors import schema_agent
 from kg.mapping.scope import Scope
-from kg.model import Reading, Statement, Voice
 from kg.vocab import DCTERMS, GAF, KGO, PROV, RDF, RDFS, SCHEMA
+
+if TYPE_CHECKING:
+    from kg.model import Reading, Statement
 
 VOICE = {Voice.article: KGO.ArticleVoice, Voice.attributed: KGO.AttributedVoice}
 READING = {True: KGO.PreferredReading, False: KGO.OtherReading}
@@ -71,6 +76,8 @@ def holder_of(scope: Scope, statement: Statement) -> URIRef | None:
 
 def map_open_attribution(scope: Scope, iri: URIRef, statement: Statement) -> None:
     """What the text leaves open: the holder or the source not given, and the readings of each."""
+    from kg.model import Reading  # loaded with the record; kg.kinds says why it is not imported above
+
     if statement.holder_not_given:
         scope.add(iri, RDF.type, KGO.HolderNotGiven)
     if statement.source_not_given:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Literal, URIRef
 
 from kg.mapping.scope import Scope
-from kg.model import TimeExpression
 from kg.timex import TimeValue
 from kg.vocab import GAF, KGO, RDF, RDFS, TIME, XSD
+
+if TYPE_CHECKING:
+    from kg.model import TimeExpression
 
 UNIT = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth, "year": TIME.unitYear}
 POSITION = {"day": (TIME.inXSDDate, XSD.date), "month": (TIME.inXSDgYearMonth, XSD.gYearMonth),

@@ -28,26 +28,42 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
-from kg.check import Finding, load_shapes
-from kg.shacl.compile import compile_shapes
-from kg.shacl.data import Data
-from kg.shacl.engine import link, validate
 from kg.shacl.plan import Plan, Unsupported
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.check import Finding
+
 __all__ = ["Plan", "Unsupported", "compile_shapes", "plan_for", "validate_nquads", "validate_quads"]
+
+# The compiler reads SPARQL with rdflib's parser and the engine uses pyshacl's literal comparisons:
+# both are imported on first use, so that a rebuild whose plan and graphs are all cached loads neither.
+
+
+def compile_shapes(shapes: Graph) -> Plan:
+    """Every shape of `shapes`, compiled (kg.shacl.compile.compile_shapes)."""
+    from kg.shacl.compile import compile_shapes as compile_graph
+
+    return compile_graph(shapes)
 
 
 @lru_cache(maxsize=8)
 def plan_for(folder: Path | None = None) -> Plan:
     """The compiled shapes of a folder (kg's own shapes/ by default), compiled once per process."""
+    from kg.check import load_shapes
+
     return compile_shapes(load_shapes(folder))
 
 
 def validate_nquads(data: bytes, plan: Plan) -> list[Finding]:
     """The findings of N-Quads (or N-Triples) bytes, every graph in them merged, as kg build checks a graph."""
+    from kg.shacl.data import Data
+    from kg.shacl.engine import link, validate
+
     return validate(Data.from_nquads(data, link(plan).terms), plan)
 
 
@@ -58,4 +74,7 @@ def validate_quads(quads: Iterable[ox.Quad | ox.Triple], plan: Plan) -> list[Fin
     value, not its datatype (an xsd:nonNegativeInteger comes back an xsd:integer), so sh:datatype
     could not be checked on what it returns.
     """
+    from kg.shacl.data import Data
+    from kg.shacl.engine import link, validate
+
     return validate(Data(quads, link(plan).terms), plan)

@@ -43,7 +43,7 @@ def turtle(triples: Iterable[tuple[bytes, bytes, bytes]]) -> Iterator[bytes]:
             wd:Q2 .
     <BLANKLINE>
     """
-    names = _Names()
+    names = _NAMES
     subject, statements = None, []
     for triple in triples:
         if triple[0] != subject:
@@ -113,3 +113,7 @@ class _Names(dict):
             self.clear()
         self[term] = written
         return written
+
+
+# One for the process: an article's graphs name the same predicates, classes and actors as the last one's.
+_NAMES = _Names()
