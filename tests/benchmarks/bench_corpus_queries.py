@@ -6,7 +6,8 @@ Run from the repository:
     python tests/benchmarks/bench_corpus_queries.py --dist DIR --param evidence:resource=IRI
 
 Each query runs with its first example's parameters (the examples name resources of the seed, so
-a corpus may need others: `--param QUERY:KEY=VALUE` replaces that query's example). "fresh" is the
+a corpus may need others: `--param QUERY:KEY=VALUE` replaces that query's example, and `--param
+QUERY:` runs it without parameters). "fresh" is the
 wall time of `python -m kg query NAME --format csv --out DIR` in a new process, the median of
 `--runs`; "execute" is `LocalDataset.execute` on the store opened once in this process (after a
 first run to warm up), "csv" the formatting of its answer, both medians of `--runs` in
@@ -72,13 +73,15 @@ def example_params(query: QueryFile, overrides: dict[str, dict[str, str]]) -> di
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, str]]:
-    """`["evidence:resource=IRI", ...]` as {query: {key: value}}."""
+    """`["evidence:resource=IRI", "actor-events:", ...]` as {query: {key: value}}; `QUERY:` alone is no parameter."""
     overrides: dict[str, list[str]] = {}
     for item in items:
         name, sep, param = item.partition(":")
         if not sep:
-            raise SystemExit(f"--param {item!r}: expected QUERY:KEY=VALUE")
-        overrides.setdefault(name, []).append(param)
+            raise SystemExit(f"--param {item!r}: expected QUERY:KEY=VALUE or QUERY:")
+        overrides.setdefault(name, [])
+        if param:
+            overrides[name].append(param)
     return {name: parse_params(params) for name, params in overrides.items()}
 
 
