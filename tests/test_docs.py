@@ -9,8 +9,13 @@ import pkgutil
 import pytest
 
 import kg
+import kg.query
 
-MODULES = sorted(name for _, name, _ in pkgutil.iter_modules(kg.__path__, "kg.") if name != "kg.__main__")
+# kg's modules, and those of kg.query (whose package re-exports names its docstrings do not hold).
+MODULES = sorted(
+    [name for _, name, _ in pkgutil.iter_modules(kg.__path__, "kg.") if name != "kg.__main__"]
+    + [name for _, name, _ in pkgutil.iter_modules(kg.query.__path__, "kg.query.")]
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

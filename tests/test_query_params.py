@@ -9,7 +9,8 @@ import pytest
 from kg.errors import InputError
 from rdflib.plugins.sparql.parser import parseQuery
 
-from kg.query import LocalDataset, _check_values_first, bind_params, load_query, parse_params, run_query, with_values
+from kg.query import LocalDataset, bind_params, load_query, parse_params, run_query, with_values
+from kg.query.params import _check_values_first
 from kg.results import Term
 from regenerate_expected import examples
 from test_query_engines import RdflibDataset

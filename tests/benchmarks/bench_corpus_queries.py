@@ -1,0 +1,130 @@
+"""Time of each bundled query on a built dataset: in a fresh `kg query` process, and in-process.
+
+Run from the repository:
+    python tests/benchmarks/bench_corpus_queries.py --dist /tmp/qc/dist [--runs 5] [--only NAME ...]
+    python tests/benchmarks/bench_corpus_queries.py --size 1000      # makes and builds a corpus first
+    python tests/benchmarks/bench_corpus_queries.py --dist DIR --param evidence:resource=IRI
+
+Each query runs with its first example's parameters (the examples name resources of the seed, so
+a corpus may need others: `--param QUERY:KEY=VALUE` replaces that query's example, and `--param
+QUERY:` runs it without parameters). "fresh" is the
+wall time of `python -m kg query NAME --format csv --out DIR` in a new process, the median of
+`--runs`; "execute" is `LocalDataset.execute` on the store opened once in this process (after a
+first run to warm up), "csv" the formatting of its answer, both medians of `--runs` in
+milliseconds; rows is the number of answers. `--size N` writes N articles with
+tests/benchmarks/corpus.py and builds them with `kg build` into a temporary folder first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.query import QueryFile, bind_params, list_queries, open_dataset, parse_params
+from kg.results import format_results
+
+CORPUS = Path(__file__).resolve().parent / "corpus.py"
+
+
+def median_seconds(run: Callable[[], object], runs: int) -> float:
+    """The median wall time of `runs` calls of `run`."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fresh_command(query: QueryFile, params: dict[str, str], dist: Path) -> list[str]:
+    """The `kg query` command line that answers the query in a new process."""
+    words = [sys.executable, "-m", "kg", "query", query.name, "--format", "csv", "--out", str(dist)]
+    for key, value in params.items():
+        words += ["--param", f"{key}={value}"]
+    return words
+
+
+def time_fresh(query: QueryFile, params: dict[str, str], dist: Path, runs: int) -> float:
+    """Median seconds of the query in a fresh process; a failing command stops the benchmark."""
+    command = fresh_command(query, params, dist)
+    return median_seconds(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL), runs)
+
+
+def time_in_process(dataset, query: QueryFile, params: dict[str, str], runs: int) -> tuple[int, float, float]:
+    """Rows, and median seconds of executing the query and of formatting its answer as CSV."""
+    bindings = bind_params(query, params)
+    answer = dataset.execute(query, bindings)
+    execute = median_seconds(lambda: dataset.execute(query, bindings), runs)
+    csv = median_seconds(lambda: format_results(answer, "csv"), runs)
+    return len(answer.rows), execute, csv
+
+
+def example_params(query: QueryFile, overrides: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The parameters to run the query with: the given ones, or else its first example's."""
+    if query.name in overrides:
+        return overrides[query.name]
+    return dict(query.examples[0]) if query.examples else {}
+
+
+def parse_overrides(items: list[str]) -> dict[str, dict[str, str]]:
+    """`["evidence:resource=IRI", "actor-events:", ...]` as {query: {key: value}}; `QUERY:` alone is no parameter."""
+    overrides: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, param = item.partition(":")
+        if not sep:
+            raise SystemExit(f"--param {item!r}: expected QUERY:KEY=VALUE or QUERY:")
+        overrides.setdefault(name, [])
+        if param:
+            overrides[name].append(param)
+    return {name: parse_params(params) for name, params in overrides.items()}
+
+
+def build_corpus(size: int, folder: Path) -> Path:
+    """A corpus of `size` articles written and built in `folder`; its dist/ folder."""
+    subprocess.run([sys.executable, str(CORPUS), str(size), str(folder / "seeds")], check=True)
+    dist = folder / "dist"
+    subprocess.run([sys.executable, "-m", "kg", "build", "--seeds", str(folder / "seeds"), "--out", str(dist)],
+                   check=True)
+    return dist
+
+
+def benchmark(dist: Path, runs: int, only: list[str], overrides: dict[str, dict[str, str]]) -> None:
+    """Print the markdown table, a row per query as soon as it is timed."""
+    dataset = open_dataset(dist)
+    print(f"dataset: {dist}; medians of {runs} runs\n")
+    print("| query | rows | fresh s | execute ms | csv ms |\n|---|---:|---:|---:|---:|")
+    for query in list_queries():
+        if only and query.name not in only:
+            continue
+        params = example_params(query, overrides)
+        rows, execute, csv = time_in_process(dataset, query, params, runs)
+        fresh = time_fresh(query, params, dist, runs)
+        print(f"| {query.name} | {rows} | {fresh:.2f} | {execute * 1000:.0f} | {csv * 1000:.0f} |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dist", type=Path, help="a built dataset (kg build's --out folder)")
+    source.add_argument("--size", type=int, help="make and build a corpus of this many articles first")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
+    parser.add_argument("--only", nargs="*", default=[], metavar="NAME", help="time these queries alone")
+    parser.add_argument("--param", action="append", default=[], metavar="QUERY:KEY=VALUE",
+                        help="a parameter for one query, instead of its first example's")
+    args = parser.parse_args()
+    overrides = parse_overrides(args.param)
+    if args.dist:
+        benchmark(args.dist, args.runs, args.only, overrides)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        benchmark(build_corpus(args.size, Path(folder)), args.runs, args.only, overrides)
+
+
+if __name__ == "__main__":
+    main()
