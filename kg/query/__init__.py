@@ -32,8 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-# kg serve refuses escaped ASCII characters in the queries it is sent as kg query does.
-from kg.query.check import _refuse_ascii_escapes, check_query, service_endpoints  # noqa: F401
+from kg.query.check import check_query, service_endpoints
 from kg.query.files import Parameter, QueryFile, format_list, list_queries, load_query
 from kg.query.local import DATASET_FILE, LocalDataset, open_dataset
 from kg.query.params import bind_params, parse_params, with_values

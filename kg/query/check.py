@@ -88,7 +88,7 @@ def _parse_query(query: QueryFile):
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    _refuse_ascii_escapes(query)
+    refuse_ascii_escapes(query)
     try:
         try:
             return parseQuery(query.text)
@@ -109,7 +109,7 @@ def _parse_query(query: QueryFile):
     )
 
 
-def _refuse_ascii_escapes(query: QueryFile) -> None:
+def refuse_ascii_escapes(query: QueryFile) -> None:
     """Refuse a code point escape of an ASCII character, such as \\u0022 for a quote.
 
     rdflib expands such an escape before parsing, and pyoxigraph only inside strings and IRIs; so

@@ -79,10 +79,11 @@ def _check(text: str) -> tuple[str | None, Answer | None]:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     from kg.errors import InputError
-    from kg.query import QueryFile, _refuse_ascii_escapes, service_endpoints
+    from kg.query import QueryFile, service_endpoints
+    from kg.query.check import refuse_ascii_escapes  # as kg query refuses them
 
     try:
-        _refuse_ascii_escapes(QueryFile("query", "the query", text, "", (), ()))
+        refuse_ascii_escapes(QueryFile("query", "the query", text, "", (), ()))
     except InputError as error:
         return None, _error(400, str(error).replace("the query: ", "", 1))
     try:
