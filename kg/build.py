@@ -120,7 +120,7 @@ def build(
         with stages("articles"):
             jobs = [ArticleJob(str(records[index]), base, str(shapes_folder), with_text) for index in todo]
             totals = _Folding(results, todo, staged, Progress(len(records), say, terminal=terminal))
-            run_jobs(jobs, workers=workers or default_workers(), scheduler=scheduler, done=totals.arrived,
+            run_jobs(jobs, totals.arrived, workers=workers or default_workers(), scheduler=scheduler,
                      keep=store.store)
         articles = _succeeded(results)
         if totals.error is not None:

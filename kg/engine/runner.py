@@ -1,7 +1,8 @@
 """Run articles' jobs: in this process, in worker processes on this machine, or on a Dask cluster.
 
-The results come back in the jobs' order whoever finished first, so the output never depends on
-the scheduler. One job, or one worker, runs in this process: starting a worker costs more than a
+Each outcome is handed on with its job's index as it finishes, and not held here, so that the
+build can put them in the jobs' order whoever finished first, and the output never depends on the
+scheduler. One job, or one worker, runs in this process: starting a worker costs more than a
 small article. On this machine `keep` (the cache's `store`) runs in the worker, beside the work,
 so that a result comes back without its graph's bytes; on Dask (`kg[dask]`) it runs here, as the
 results come. The Dask workers read the records from the same paths, as on a shared file system,
@@ -35,36 +36,32 @@ def default_workers() -> int:
 
 def run_jobs(
     jobs: Sequence[ArticleJob],
+    done: Callable[[int, Outcome], None],
     *,
     workers: int = 1,
     scheduler: str | None = None,
-    done: Callable[[int, Outcome], None] = lambda index, outcome: None,
     keep: Keep | None = None,
-) -> list[Outcome]:
-    """Each job's outcome, in the order of `jobs`, each result passed through `keep` (record, result)
-    when given; `done` is called with each one's index and outcome as it finishes."""
+) -> None:
+    """Run every job, each result passed through `keep` (record, result) when given, and give `done`
+    each one's index in `jobs` and outcome as it finishes. No outcome is held here once given, so
+    that a build of thousands of articles holds only what `done` keeps of them."""
     if not jobs:
-        return []
+        return
     if scheduler:
         return _on_dask(jobs, scheduler, done, keep)
     if workers <= 1 or len(jobs) == 1:
-        outcomes = []
         for index, job in enumerate(jobs):
-            outcomes.append(run_and_keep(job, keep))
-            done(index, outcomes[-1])
-        return outcomes
-    outcomes: list[Outcome | None] = [None] * len(jobs)
+            done(index, run_and_keep(job, keep))
+        return
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         futures = {pool.submit(run_and_keep, job, keep): index for index, job in enumerate(jobs)}
         try:
             for future in as_completed(futures):
-                outcomes[futures[future]] = future.result()
-                done(futures[future], outcomes[futures[future]])
+                done(futures.pop(future), future.result())
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
-    return outcomes  # type: ignore[return-value]
 
 
 def run_and_keep(job: ArticleJob, keep: Keep | None) -> Outcome:
@@ -76,7 +73,7 @@ def run_and_keep(job: ArticleJob, keep: Keep | None) -> Outcome:
 
 
 def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[int, Outcome], None],
-             keep: Keep | None) -> list[Outcome]:
+             keep: Keep | None) -> None:
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError:
@@ -89,15 +86,15 @@ def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[int, Ou
     with client:
         futures = client.map(run_article, list(jobs), pure=False)
         order = {future.key: index for index, future in enumerate(futures)}
-        outcomes: list[Outcome | None] = [None] * len(jobs)
+        completed = dask_completed(futures)
+        del futures  # as_completed holds each until it is done; then it is let go, and the cluster lets go of its result
         try:
-            for future in dask_completed(futures):
-                outcome = future.result()
+            for future in completed:
+                outcome, index = future.result(), order[future.key]
+                future.release()
                 if keep is not None and isinstance(outcome, ArticleResult):
-                    outcome = keep(Path(jobs[order[future.key]].record), outcome)
-                outcomes[order[future.key]] = outcome
-                done(order[future.key], outcome)
+                    outcome = keep(Path(jobs[index].record), outcome)
+                done(index, outcome)
         except Exception as error:  # a worker without kg, or one that died: kg's own errors come back as data
             raise InputError(f"the Dask cluster at {scheduler} could not build the articles: "
                              f"{type(error).__name__}: {error}", field="--scheduler") from None
-    return outcomes  # type: ignore[return-value]
