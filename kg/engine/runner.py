@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from itertools import islice
 from pathlib import Path
 
 from kg.engine.article import ArticleJob, ArticleResult, Failure, run_article
 
 Keep = Callable[[Path, ArticleResult], ArticleResult]
+_IN_FLIGHT = 4  # jobs a worker given at once: enough that none waits for the next
 from kg.errors import InputError
 
 __all__ = ["run_jobs", "default_workers"]
@@ -53,11 +55,19 @@ def run_jobs(
         for index, job in enumerate(jobs):
             done(index, run_and_keep(job, keep))
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = {pool.submit(run_and_keep, job, keep): index for index, job in enumerate(jobs)}
+    workers = min(workers, len(jobs))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        # A few jobs a worker in flight, each future let go once handed on: concurrent.futures'
+        # as_completed would hold every future, and so every result, until the last one.
+        waiting = iter(enumerate(jobs))
+        futures = {pool.submit(run_and_keep, job, keep): index for index, job in islice(waiting, _IN_FLIGHT * workers)}
         try:
-            for future in as_completed(futures):
-                done(futures.pop(future), future.result())
+            while futures:
+                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done(futures.pop(future), future.result())
+                    for index, job in islice(waiting, 1):
+                        futures[pool.submit(run_and_keep, job, keep)] = index
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -86,8 +96,10 @@ def _on_dask(jobs: Sequence[ArticleJob], scheduler: str, done: Callable[[int, Ou
     with client:
         futures = client.map(run_article, list(jobs), pure=False)
         order = {future.key: index for index, future in enumerate(futures)}
+        # Dask's as_completed holds each future until it is done; then it is released here, and the
+        # cluster lets go of its result.
         completed = dask_completed(futures)
-        del futures  # as_completed holds each until it is done; then it is let go, and the cluster lets go of its result
+        del futures
         try:
             for future in completed:
                 outcome, index = future.result(), order[future.key]
