@@ -34,7 +34,7 @@ from kg.read import find_records
 from kg.resources import data_file, shipped_dir
 from kg.shacl import Unsupported, plan_for
 from kg.vocab import new_graph
-from kg.write import GraphText, Staged, graph_text, recover, write_dataset
+from kg.write import GraphText, graph_text, recover, write_dataset
 
 __all__ = ["BuildResult", "build", "prepare_article", "load_ontology", "DEFAULT_CACHE"]
 
@@ -114,35 +114,27 @@ def build(
         except Unsupported:
             pass  # every graph is checked by pyshacl
     todo = [index for index, result in enumerate(results) if result is None]
-    # A store loaded whole is loaded as the articles come, in a folder that is the new dist/ if all goes well.
-    staged = Staged.start(out, keep=[seeds], changed=len(todo), total=len(records))
-    try:
-        with stages("articles"):
-            jobs = [ArticleJob(str(records[index]), base, str(shapes_folder), with_text) for index in todo]
-            totals = _Folding(results, todo, staged, Progress(len(records), say, terminal=terminal))
-            run_jobs(jobs, totals.arrived, workers=workers or default_workers(), scheduler=scheduler,
-                     keep=store.store)
-        articles = _succeeded(results)
-        if totals.error is not None:
-            raise totals.error
-        with stages("across articles"):
-            metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
-            findings = sorted([*totals.findings.values(), *check_graph_text(metadata, str(shapes_folder))],
-                              key=_finding_order)
-        violations = [finding for finding in findings if finding.severity == "Violation"]
-        if violations:
-            raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
-                                     report="\n".join(finding.line() for finding in findings))
-        graphs = [article.graph for article in articles]
-        full_texts = [article.text for article in articles if article.text is not None]
-        described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
-        with stages("files and store"):
-            files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
-                                  describe_files=functools.partial(file_triples, described), staged=staged)
-    except BaseException:
-        if staged is not None:
-            staged.abandon()
-        raise
+    with stages("articles"):
+        jobs = [ArticleJob(str(records[index]), base, str(shapes_folder), with_text) for index in todo]
+        totals = _Folding(results, todo, Progress(len(records), say, terminal=terminal))
+        run_jobs(jobs, totals.arrived, workers=workers or default_workers(), scheduler=scheduler, keep=store.store)
+    articles = _succeeded(results)
+    if totals.error is not None:
+        raise totals.error
+    with stages("across articles"):
+        metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
+        findings = sorted([*totals.findings.values(), *check_graph_text(metadata, str(shapes_folder))],
+                          key=_finding_order)
+    violations = [finding for finding in findings if finding.severity == "Violation"]
+    if violations:
+        raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
+                                 report="\n".join(finding.line() for finding in findings))
+    graphs = [article.graph for article in articles]
+    full_texts = [article.text for article in articles if article.text is not None]
+    described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
+    with stages("files and store"):
+        files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
+                              describe_files=functools.partial(file_triples, described))
     with stages("cache"):
         store.prune(articles)
     return BuildResult(
@@ -192,31 +184,19 @@ def _error(failure: Failure) -> KgError:
 
 class _Folding(Totals):
     """The build's results, cached (given) or built (`arrived`), folded (`Totals`) as soon as every one
-    before them in name order is there; a failure stops the folding, as the build stops at it. Each
-    result's graphs go to the store being loaded, if any, as soon as they are there."""
+    before them in name order is there; a failure stops the folding, as the build stops at it."""
 
-    def __init__(self, results: list[ArticleResult | Failure | None], todo: list[int], staged: Staged | None,
-                 progress: Progress) -> None:
+    def __init__(self, results: list[ArticleResult | Failure | None], todo: list[int], progress: Progress) -> None:
         super().__init__()
-        self.results, self.todo, self.staged, self.progress, self.next = results, todo, staged, progress, 0
+        self.results, self.todo, self.progress, self.next = results, todo, progress, 0
         progress.skip(len(results) - len(todo))
-        for result in results:
-            if result is not None:
-                self._load(result)
         self._fold()
 
     def arrived(self, job: int, outcome: ArticleResult | Failure) -> None:
         """The outcome of the `job`th article to build."""
         self.results[self.todo[job]] = outcome
-        self._load(outcome)
         self._fold()
         self.progress.step()
-
-    def _load(self, result: ArticleResult | Failure) -> None:
-        if self.staged is not None and isinstance(result, ArticleResult):
-            for graph in (result.graph, result.text):
-                if graph is not None:
-                    self.staged.add(graph)
 
     def _fold(self) -> None:
         while self.next < len(self.results) and isinstance(self.results[self.next], ArticleResult):

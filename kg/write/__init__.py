@@ -57,10 +57,10 @@ from rdflib import Graph, URIRef
 from kg.errors import InputError
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
 from kg.write.nquads import GraphText, Part, TripleSet, graph_text, graph_triples, part_bytes
-from kg.write.store import GRAPHS, STORE, StoreLoader, loads_whole, open_store
+from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
-__all__ = ["write_dataset", "Staged", "swap_folder", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
+__all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
            "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "MARKER"]
 
 OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
@@ -71,44 +71,10 @@ _MARKER_SIGN = "Written by kg build"
 _MARKER_TEXT = f"{_MARKER_SIGN}; the next kg build replaces this whole folder.\n"
 
 
-class Staged:
-    """The staging folder of `out`, made before the articles are built, with its store loading their
-    graphs as they come (`add`), so that the store is done when the last article is; `write_dataset`
-    then writes the files beside it. `abandon` after a failure removes it."""
-
-    def __init__(self, out: Path, staging: Path) -> None:
-        self.out, self.staging = out, staging
-        self.loader = StoreLoader(staging / STORE)
-
-    @classmethod
-    def start(cls, out: Path, keep: Iterable[Path] = (), *, changed: int, total: int) -> Staged | None:
-        """The staging folder of `out` for a build that redoes `changed` of `total` graphs, if its store
-        is loaded whole; None where the store of `out` is updated instead, at write time, or where
-        `out` is refused (`write_dataset` tells why once the articles are built, so that a record's
-        error comes first)."""
-        out = out.resolve()
-        try:
-            if not loads_whole(out, changed, total):
-                return None
-            _check_out(out, keep)
-            recover(out)
-            return cls(out, _make_staging(out))
-        except (InputError, OSError):
-            return None
-
-    def add(self, graph: GraphText) -> None:
-        """One more graph of the dataset, with its fragments, in any order."""
-        self.loader.add(graph)
-
-    def abandon(self) -> None:
-        self.loader.stop()
-        _remove(self.staging)
-
-
 def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Graph, out: Path, *,
                   keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
-                  describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None,
-                  staged: Staged | None = None) -> list[Path]:
+                  describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None
+                  ) -> list[Path]:
     """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
     `graphs` are the article graphs in the order every file gives them (name order), `texts` the
@@ -119,8 +85,7 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
     as their sizes and checksums, which no file holding the metadata graph can give of itself.
     Returns the files written, store/ and its list of graphs aside (see `STORE`, `GRAPHS`). `out`
     must be new, empty or written by kg, and must not be (or be above) a folder in `keep`, such as
-    the seeds. With `staged`, whose store was given every graph but the metadata, the files go
-    into its staging folder beside that store.
+    the seeds.
     """
     out = out.resolve()
     _check_names(graphs)
@@ -130,14 +95,9 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
     staging = loader = files = None
     try:
         _check_out(out, keep)
-        if staged is not None:
-            staging, loader = staged.staging, staged.loader
-            loader.add(metadata)
-            loader.close()
-        else:
-            recover(out)
-            staging = _make_staging(out)
-        if store and loader is None:  # loads in a thread of its own while the files are written
+        recover(out)
+        staging = _make_staging(out)
+        if store:  # loads in a thread of its own while the files are written
             loader = StoreLoader(staging / STORE, everything, previous=out)
         files = _Files()
         header = PREFIX_LINES + b"\n"

@@ -12,19 +12,16 @@ When the folder being replaced has both, and at most a quarter of the graphs cha
 the new store starts as a checkpoint of the old one (RocksDB hard-links its table files, which it
 never changes) and only those graphs are brought to their new quads: the quads a graph gains go
 into it and into the default graph; those it loses, or a graph gone, leave it, and leave the
-default graph unless another named graph still holds their triple. Otherwise the store is loaded
-whole: the named graphs from the graphs' N-Quads, the default graph from their Turtle statements,
-a batch at a time.
+default graph unless another named graph still holds their triple. Otherwise the store is loaded whole: the named graphs from the
+graphs' N-Quads, the default graph from their Turtle statements, a batch at a time.
 
-The store is written in a thread of its own: pyoxigraph lets go of the GIL while it loads. A store
-that is updated is written while the files are; one loaded whole is loaded as the articles are
-built (`StoreLoader.add`, see kg.write.Staged), so that it costs no time of its own after the last one.
+The store is written in a thread of its own while the files are written: pyoxigraph lets go of
+the GIL while it loads, so on two cores the store costs little more time than the files.
 """
 
 from __future__ import annotations
 
 import json
-import queue
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -32,10 +29,10 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kg.write.nquads import GraphText, part_bytes
+from kg.write.nquads import GraphText, Part, part_bytes
 from kg.write.turtle import PREFIX_LINES
 
-__all__ = ["STORE", "GRAPHS", "StoreLoader", "write_store", "open_store", "loads_whole"]
+__all__ = ["STORE", "GRAPHS", "StoreLoader", "write_store", "open_store"]
 
 STORE = "store"  # the store's folder in dist/
 GRAPHS = ".kg-graphs.json"  # beside it: each graph the store holds, with the sha256 of its N-Quads
@@ -59,48 +56,23 @@ def open_store(folder: Path) -> pyoxigraph.Store:
     return pyoxigraph.Store.read_only(str(folder))
 
 
-def loads_whole(previous: Path, changed: int, total: int) -> bool:
-    """Whether a build that redoes `changed` of `total` graphs loads its store whole rather than
-    updating the one in `previous`: there is none there, or too many graphs changed."""
-    return not (previous / STORE).is_dir() or changed > _CHANGED_AT_MOST * total
-
-
 class StoreLoader:
     """The store written in a thread of its own, started at once; call `wait`, or `stop` after a failure.
 
     `graphs` must carry their Turtle statements (`kg.write.with_fragments`); `previous` is the output
-    folder being replaced, whose store is updated when it can be. With `graphs` None, the store is
-    loaded whole from the graphs given to `add` as they come (such as articles as they are built),
-    until `close`.
+    folder being replaced, whose store is updated when it can be.
     """
 
-    def __init__(self, folder: Path, graphs: Sequence[GraphText] | None = None, previous: Path | None = None) -> None:
+    def __init__(self, folder: Path, graphs: Sequence[GraphText], previous: Path | None = None) -> None:
         self.folder, self.previous = folder, previous
         self.updated = False  # whether the previous store was updated, rather than a new one loaded whole
         self._stopped = threading.Event()
         self._error: BaseException | None = None
-        self._coming: queue.SimpleQueue = queue.SimpleQueue()
-        self._streaming = graphs is None
-        for graph in graphs or ():
-            self._coming.put(graph)
-        if graphs is not None:
-            self._coming.put(None)
-        self._thread = threading.Thread(target=self._write, name="kg-store", daemon=True)
+        self._thread = threading.Thread(target=self._write, args=(graphs,), name="kg-store", daemon=True)
         self._thread.start()
-
-    def add(self, graph: GraphText) -> None:
-        """One more graph to load (with `graphs` None only)."""
-        self._coming.put(graph)
-
-    def close(self) -> None:
-        """No more graphs: the store is finished once those given are loaded."""
-        if self._streaming:
-            self._coming.put(None)
-            self._streaming = False
 
     def wait(self) -> None:
         """Wait until the store is written and closed; raise what stopped it (an OSError names the folder)."""
-        self.close()
         self._thread.join()
         error, self._error = self._error, None
         if isinstance(error, OSError) and not error.filename:  # RocksDB's errors are a message alone
@@ -111,30 +83,20 @@ class StoreLoader:
     def stop(self) -> None:
         """Have the store stop after the load under way and close; wait for it. Its error, if any, is dropped."""
         self._stopped.set()
-        self._coming.put(None)
         self._thread.join()
 
-    def _graphs(self) -> Iterator[GraphText]:
-        return iter(self._coming.get, None)
-
-    def _write(self) -> None:
+    def _write(self, graphs: Sequence[GraphText]) -> None:
         try:
-            if self._streaming:
-                digests = self._load(self._graphs())
-            else:
-                graphs = list(self._graphs())
-                digests = {graph.iri: graph.sha256() for graph in graphs}
-                changes = _changes(self.previous, digests)
-                if changes is not None:
-                    try:
-                        self.updated = self._update(graphs, *changes)
-                    except Exception:  # a damaged or foreign store: load a new one whole
-                        self.updated = False
-                    if not self.updated:
-                        shutil.rmtree(self.folder, ignore_errors=True)
+            digests = {graph.iri: graph.sha256() for graph in graphs}
+            changes = _changes(self.previous, digests)
+            if changes is not None:
+                try:
+                    self.updated = self._update(graphs, *changes)
+                except Exception:  # a damaged or foreign store: load a new one whole
+                    self.updated = False
                 if not self.updated:
-                    digests = self._load(iter(graphs))
-            if digests is None:
+                    shutil.rmtree(self.folder, ignore_errors=True)
+            if not self.updated and not self._load(graphs):
                 return
             manifest = {"layout": _LAYOUT, "pyoxigraph": pyoxigraph.__version__, "graphs": digests}
             (self.folder.parent / GRAPHS).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n",
@@ -142,31 +104,21 @@ class StoreLoader:
         except BaseException as error:  # handed to the writing thread by wait()
             self._error = error
 
-    def _load(self, graphs: Iterator[GraphText]) -> dict[str, str] | None:
-        """Load the store whole, the named graphs from their N-Quads and the default graph from their
-        Turtle statements, a batch at a time; each graph's digest, or None if stopped on the way."""
+    def _load(self, graphs: Sequence[GraphText]) -> bool:
+        """Load the store whole; False if stopped on the way."""
         store = pyoxigraph.Store(str(self.folder))
-        digests: dict[str, str] = {}
-        default = pyoxigraph.DefaultGraph()
-        quads, statements = _Batches(b"", _QUADS_BATCH), _Batches(PREFIX_LINES, _TURTLE_BATCH)
         try:
-            for graph in graphs:
+            for batch in _batches((graph.nquads for graph in graphs), b"", _QUADS_BATCH):
                 if self._stopped.is_set():
-                    return None
-                digests[graph.iri] = graph.sha256()
-                for batch in quads.add(part_bytes(graph.nquads)):
-                    store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS)
-                for batch in statements.add(part_bytes(graph.turtle)):
-                    store.bulk_load(batch, format=pyoxigraph.RdfFormat.TURTLE, to_graph=default)
-            if self._stopped.is_set():
-                return None
-            for batch in quads.rest():
+                    return False
                 store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS)
-            for batch in statements.rest():
-                store.bulk_load(batch, format=pyoxigraph.RdfFormat.TURTLE, to_graph=default)
+            for batch in _batches((graph.turtle for graph in graphs), PREFIX_LINES, _TURTLE_BATCH):
+                if self._stopped.is_set():
+                    return False
+                store.bulk_load(batch, format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.DefaultGraph())
             store.optimize()
             store.flush()
-            return digests
+            return True
         finally:
             del store  # the last reference: RocksDB closes here, before the folder moves
 
@@ -242,23 +194,16 @@ def _changes(previous: Path | None, digests: dict[str, str]) -> tuple[set[str], 
     return redo, gone
 
 
-class _Batches:
-    """Pieces joined into batches of about `size` bytes, each after `head`."""
-
-    def __init__(self, head: bytes, size: int) -> None:
-        self.head, self.size = head, size
-        self.pieces: list[bytes] = []
-        self.held = 0
-
-    def add(self, piece: bytes) -> Iterator[bytes]:
-        """Take `piece`; yield a batch when there is one."""
-        self.pieces.append(piece)
-        self.held += len(piece)
-        if self.held >= self.size:
-            yield from self.rest()
-
-    def rest(self) -> Iterator[bytes]:
-        """The batch of the pieces held, if any."""
-        if self.held:
-            yield b"".join([self.head, *self.pieces])
-        self.pieces, self.held = [], 0
+def _batches(pieces: Iterator[Part], head: bytes, size: int) -> Iterator[bytes]:
+    """`head` and whole pieces (read from their files, if files), joined into batches of about `size` bytes."""
+    batch: list[bytes] = [head]
+    held = 0
+    for piece in pieces:
+        piece = part_bytes(piece)
+        batch.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield b"".join(batch)
+            batch, held = [head], 0
+    if held:
+        yield b"".join(batch)
