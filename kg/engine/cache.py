@@ -27,7 +27,6 @@ from pathlib import Path
 
 import kg
 from kg.engine.article import GRAPH_PARTS, ArticleResult
-from kg.write.nquads import GraphText
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 from kg.write import with_fragments
 
@@ -69,9 +68,9 @@ class Cache:
     def _entry(self, record: Path) -> Path:
         return self.folder / (hashlib.sha256(record.name.encode()).hexdigest()[:32])
 
-    def _parts(self, entry: Path, graph: GraphText, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
-        """The files of a graph's N-Quads and fragments, named by the graph's digest and the salt."""
-        key = hashlib.sha256(f"{self.salt}\0{graph.sha256()}".encode()).hexdigest()[:24]
+    def _parts(self, entry: Path, digest: str, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
+        """The files of a graph's N-Quads and fragments, named by the digest of its N-Quads and the salt."""
+        key = hashlib.sha256(f"{self.salt}\0{digest}".encode()).hexdigest()[:24]
         return tuple(entry.with_name(f"{entry.name}-{key}{suffix}") for suffix in suffixes)
 
     def lookup(self, record: Path) -> ArticleResult | None:
@@ -99,7 +98,7 @@ class Cache:
 
     def _held(self, entry: Path, graph: dict, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
         """The files of a graph the entry describes; OSError if one is missing."""
-        parts = self._parts(entry, GraphText(graph["iri"], graph["name"], b"", digest=graph["digest"]), suffixes)
+        parts = self._parts(entry, graph["digest"], suffixes)
         for part in parts:
             if not part.is_file():
                 raise FileNotFoundError(part)
@@ -118,7 +117,7 @@ class Cache:
             for key, suffixes, graph in (("graph", _GRAPH_FILES, result.graph), ("text", _TEXT_FILES, result.text)):
                 if graph is not None:
                     graph = with_fragments(graph)
-                    parts = self._parts(entry, graph, suffixes)
+                    parts = self._parts(entry, graph.sha256(), suffixes)
                     for path, part in zip(parts, GRAPH_PARTS):
                         if not path.is_file():  # named by its content: one there already is the same
                             _write_whole(path, getattr(graph, part))
