@@ -369,6 +369,39 @@ def test_ctrl_c_during_the_write_leaves_dist_and_no_staging_folder(built: Path):
     assert leftovers(built) == []
 
 
+# A signal sent to the process lands in whichever thread the kernel picks, and one sent by a thread
+# lands in that thread unless it blocks it. Here the thread writing kg.nq sends it while the main
+# thread waits for the files: unless kg's threads block it, the wait goes on and Ctrl-C does nothing.
+SIGNAL_FROM_THE_WRITING_THREAD = """
+import threading
+waiting = threading.Event()
+wait = kg.write._Files.wait
+def _wait(self):
+    waiting.set()
+    return wait(self)
+kg.write._Files.wait = _wait
+write = kg.write._write
+def _write(path, text):
+    if path.name == "kg.nq":
+        waiting.wait(60)
+        time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(120)
+    return write(path, text)
+kg.write._write = _write
+"""
+
+
+def test_ctrl_c_reaches_the_main_thread_whichever_thread_is_running(built: Path):
+    before = snapshot(built / "dist")
+    process = kg_process(built, SIGNAL_FROM_THE_WRITING_THREAD, "build")
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "Interrupted."
+    assert snapshot(built / "dist") == before
+    assert leftovers(built) == []
+
+
 def test_an_interrupt_is_exit_code_130_not_1(project: Path, monkeypatch, run_kg):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 
 from kg.engine.article import ArticleJob, ArticleResult, Failure, run_article
+from kg.errors import InputError
+from kg.threads import wait_for
+
+__all__ = ["run_jobs", "default_workers"]
 
 Keep = Callable[[Path, ArticleResult], ArticleResult]
 _IN_FLIGHT = 4  # jobs a worker given at once: enough that none waits for the next
-from kg.errors import InputError
-
-__all__ = ["run_jobs", "default_workers"]
 
 Outcome = ArticleResult | Failure
 
@@ -63,7 +64,7 @@ def run_jobs(
         futures = {pool.submit(run_and_keep, job, keep): index for index, job in islice(waiting, _IN_FLIGHT * workers)}
         try:
             while futures:
-                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                finished = wait_for(futures, first=True)
                 for future in finished:
                     done(futures.pop(future), future.result())
                     for index, job in islice(waiting, 1):

@@ -8,13 +8,13 @@ and notebooks.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.threads import start_thread
 
 __all__ = ["serve", "Server", "prepare", "DEFAULT_PORT", "DEFAULT_HOST"]
 
@@ -75,9 +75,7 @@ class Server:
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
-                                        name="kg-serve")
-        self._thread.start()
+        self._thread = start_thread(self._server.run, sockets=[sock], name="kg-serve")
         deadline = time.monotonic() + 20
         while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.02)

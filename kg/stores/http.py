@@ -37,6 +37,7 @@ from kg.errors import StoreError
 from kg.stores.credentials import PASSWORD_VARIABLE, USER_VARIABLE, Credentials, redact_authorization
 from kg.stores.endpoints import public_url
 from kg.stores.options import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+from kg.threads import start_thread
 
 __all__ = ["Connection", "StoreAnswerError", "RETRY_STATUSES"]
 
@@ -108,7 +109,7 @@ class _Deadline:
 
     def __enter__(self) -> _Deadline:
         _current.deadline = self
-        threading.Thread(target=self._watchdog, name="kg-store-deadline", daemon=True).start()
+        start_thread(self._watchdog, name="kg-store-deadline")
         return self
 
     def __exit__(self, *exc) -> None:

@@ -47,7 +47,6 @@ import re
 import shutil
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
@@ -55,6 +54,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.errors import InputError
+from kg.threads import start_thread, wait_for
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
 from kg.write.nquads import GraphText, Part, TripleSet, graph_text, graph_triples, part_bytes
 from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
@@ -208,7 +208,7 @@ class _Files:
         self._pending: list[Future] = []
         self._paths: list[Path] = []
         for _ in range(self._WRITERS):
-            threading.Thread(target=self._work, name="kg-files", daemon=True).start()
+            start_thread(self._work, name="kg-files")
 
     def write(self, path: Path, content: str | bytes | Iterable[bytes]) -> None:
         future: Future = Future()
@@ -218,6 +218,7 @@ class _Files:
 
     def wait(self) -> None:
         """Wait until every file is written; raise the error of the first one, in the order given, that failed."""
+        wait_for(self._pending)
         for future in self._pending:
             future.result()
 

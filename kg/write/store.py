@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph
 
+from kg.threads import join, start_thread
 from kg.write.nquads import GraphText, Part, part_bytes
 from kg.write.turtle import PREFIX_LINES
 
@@ -68,12 +69,11 @@ class StoreLoader:
         self.updated = False  # whether the previous store was updated, rather than a new one loaded whole
         self._stopped = threading.Event()
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._write, args=(graphs,), name="kg-store", daemon=True)
-        self._thread.start()
+        self._thread = start_thread(self._write, graphs, name="kg-store")
 
     def wait(self) -> None:
         """Wait until the store is written and closed; raise what stopped it (an OSError names the folder)."""
-        self._thread.join()
+        join(self._thread)
         error, self._error = self._error, None
         if isinstance(error, OSError) and not error.filename:  # RocksDB's errors are a message alone
             raise OSError(error.errno, error.strerror or str(error), str(self.folder)) from error
@@ -83,7 +83,7 @@ class StoreLoader:
     def stop(self) -> None:
         """Have the store stop after the load under way and close; wait for it. Its error, if any, is dropped."""
         self._stopped.set()
-        self._thread.join()
+        join(self._thread)
 
     def _write(self, graphs: Sequence[GraphText]) -> None:
         try:
