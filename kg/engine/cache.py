@@ -32,7 +32,7 @@ from kg.write import with_fragments
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
-_FORMAT = 4  # bumped when an entry's layout changes
+_FORMAT = 5  # bumped when an entry's layout changes
 _GRAPH_FILES = (".nq", ".ttl", ".trig", ".jsonld")  # the graph's N-Quads and its fragments of the files
 _TEXT_FILES = tuple(".text" + suffix for suffix in _GRAPH_FILES)  # the same of the full text's graph
 
