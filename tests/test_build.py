@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime, timezone
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -196,6 +197,35 @@ def test_a_violation_stops_the_build_and_leaves_dist_alone(tmp_path: Path, monke
     assert "Hun Sen" in result.stderr, "the report names the focus node by its label"
     assert [p.name for p in out.iterdir()] == ["kg.ttl"]
     assert (out / "kg.ttl").read_text(encoding="utf-8") == "# an earlier build\n"
+    assert not list(tmp_path.glob(".dist-*")), "the staging folder was not cleaned up"
+
+
+def test_a_violation_in_the_description_found_while_writing_leaves_dist_alone(tmp_path: Path, monkeypatch, run_kg,
+                                                                             built_seed):
+    # The dataset's description is checked while the files are written; its violation must still
+    # leave the previous dist/ as it was, with no staging folder beside it.
+    strict = tmp_path / "shapes"
+    strict.mkdir()
+    (strict / "strict.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "<urn:x:BuildsHaveAFunder> a sh:NodeShape ; sh:targetClass prov:Activity ;\n"
+        "  sh:property [ sh:path schema:funder ; sh:minCount 1 ;\n"
+        "                sh:message \"A build needs a funder.\" ] .\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("kg.build.shipped_dir", lambda name: strict)
+    out = tmp_path / "dist"
+    shutil.copytree(built_seed.out, out)
+    before = {path: path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+
+    result = run_kg("build", "--seeds", str(SEEDS), "--out", str(out))
+
+    assert result.exit_code == 1, result.output
+    assert "Error: the data does not conform to the shapes: 1 violation(s)" in result.stderr
+    assert "A build needs a funder." in result.stderr
+    assert {path: path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()} == before
     assert not list(tmp_path.glob(".dist-*")), "the staging folder was not cleaned up"
 
 
