@@ -6,13 +6,15 @@ Each corpus is made by tests/benchmarks/corpus.py, then built by `kg build --tim
 process per run, with a cache of its own (a cold build); peak memory is the largest resident set of
 that process and its children (getrusage), and the time of each stage is the one kg build prints.
 With --rebuild, each run also changes one article's record and builds again into the same folder
-and cache, and reports that rebuild's time and stages. Figures are the median (minimum-maximum) of
+and cache, and reports that rebuild's time and stages; the file system is synced first, so that the
+rebuild does not pay for writing the full build's gigabyte to disk. Figures are the median (minimum-maximum) of
 the runs; stages are the first run's. With --corpus DIR, the corpus is kept there (made once).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -84,6 +86,7 @@ def main() -> None:
                 stages.append(timings)
                 if args.rebuild:
                     _touch_one(seeds)
+                    os.sync()
                     seconds, _, _, timings = _run(command, work)
                     rebuilds.append(seconds)
                     stages.append(timings)
