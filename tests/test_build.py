@@ -173,18 +173,23 @@ def test_a_name_inside_a_longer_name_is_not_a_second_mention(built_seed):
     assert anchors == ["1"], "only '(Bloomberg)', not the 'Bloomberg' of 'Bloomberg L.P.'"
 
 
-def test_a_violation_stops_the_build_and_leaves_dist_alone(tmp_path: Path, monkeypatch, run_kg):
-    strict = tmp_path / "shapes"
+def use_strict_shapes(folder: Path, monkeypatch, target_class: str, path: str, message: str) -> None:
+    """kg's shapes replaced by one: every instance of `target_class` needs a `path` (both schema: or prov: names)."""
+    strict = folder / "shapes"
     strict.mkdir()
     (strict / "strict.ttl").write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
         "@prefix schema: <https://schema.org/> .\n"
-        "<urn:x:PeopleHaveBirthDates> a sh:NodeShape ; sh:targetClass schema:Person ;\n"
-        "  sh:property [ sh:path schema:birthDate ; sh:minCount 1 ;\n"
-        "                sh:message \"A person needs a birth date.\" ] .\n",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        f"<urn:x:Strict> a sh:NodeShape ; sh:targetClass {target_class} ;\n"
+        f"  sh:property [ sh:path {path} ; sh:minCount 1 ; sh:message \"{message}\" ] .\n",
         encoding="utf-8",
     )
     monkeypatch.setattr("kg.build.shipped_dir", lambda name: strict)
+
+
+def test_a_violation_stops_the_build_and_leaves_dist_alone(tmp_path: Path, monkeypatch, run_kg):
+    use_strict_shapes(tmp_path, monkeypatch, "schema:Person", "schema:birthDate", "A person needs a birth date.")
     out = tmp_path / "dist"
     out.mkdir()
     (out / "kg.ttl").write_text("# an earlier build\n", encoding="utf-8")
@@ -204,18 +209,8 @@ def test_a_violation_in_the_description_found_while_writing_leaves_dist_alone(tm
                                                                              built_seed):
     # The dataset's description is checked while the files are written; its violation must still
     # leave the previous dist/ as it was, with no staging folder beside it.
-    strict = tmp_path / "shapes"
-    strict.mkdir()
-    (strict / "strict.ttl").write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
-        "@prefix schema: <https://schema.org/> .\n"
-        "<urn:x:BuildsHaveAFunder> a sh:NodeShape ; sh:targetClass prov:Activity ;\n"
-        "  sh:property [ sh:path schema:funder ; sh:minCount 1 ;\n"
-        "                sh:message \"A build needs a funder.\" ] .\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setattr("kg.build.shipped_dir", lambda name: strict)
+    # prov:Activity is the build, in the description alone: the articles' own checks pass.
+    use_strict_shapes(tmp_path, monkeypatch, "prov:Activity", "schema:funder", "A build needs a funder.")
     out = tmp_path / "dist"
     shutil.copytree(built_seed.out, out)
     before = {path: path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
