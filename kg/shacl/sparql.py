@@ -13,9 +13,13 @@ back to pyshacl and gets pyshacl's own answer or error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import pyoxigraph as ox
+import rdflib
 from pyshacl.consts import OWL_PFX, RDF_PFX, RDFS_PFX
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import Graph, Literal, URIRef, Variable
@@ -24,10 +28,11 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Sequenc
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.resources import data_file
 from kg.shacl.data import from_store
 from kg.shacl.plan import SparqlConstraint, Unsupported
 
-__all__ = ["compile_sparql", "runs_in_one_pass", "Solutions"]
+__all__ = ["compile_sparql", "analyse_query", "analyses_table", "query_key", "ANALYSES", "runs_in_one_pass", "Solutions"]
 
 SH = "http://www.w3.org/ns/shacl#"
 THIS = Variable("this")
@@ -60,6 +65,19 @@ def compile_sparql(shapes: Graph, node, name: str) -> SparqlConstraint | None:
     _refuse_what_pyshacl_refuses(select, name)
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _prefixes(shapes, node, name).items())
     query = f"{prefixes}\n{select}"  # the text pyshacl gives rdflib, character for character
+    message = str(messages[0].value) if messages else None
+    known = _known_analyses().get(query_key(query))
+    variables, batch, predicates, reach, computed = known or analyse_query(query, name)
+    return SparqlConstraint(node.n3(), query, variables, message, name, batch, predicates, reach, computed)
+
+
+Analysis = tuple[tuple[str, ...], bool, tuple[str, ...], str, tuple[str, ...]]
+
+
+def analyse_query(query: str, name: str) -> Analysis:
+    """What the engine needs of a constraint's query, read by rdflib's parser as pyshacl reads it:
+    its variables, whether it runs in one pass, the predicates it reaches and how far, and the
+    variables BIND computes (see SparqlConstraint)."""
     try:
         parsed = prepareQuery(query)
     except Exception as error:  # pyparsing's errors, and a bare Exception for an unknown prefix
@@ -72,12 +90,44 @@ def compile_sparql(shapes: Graph, node, name: str) -> SparqlConstraint | None:
     variables = tuple(str(v) for v in parsed.algebra.PV)
     if "failure" in variables:
         raise Unsupported(f"{name}: ?failure in a SPARQL constraint")
-    message = str(messages[0].value) if messages else None
     predicates, reach = _reach(parsed.algebra)
-    computed = _computed(parsed.algebra, name)
-    return SparqlConstraint(
-        node.n3(), query, variables, message, name, runs_in_one_pass(parsed.algebra), predicates, reach, computed
-    )
+    return variables, runs_in_one_pass(parsed.algebra), predicates, reach, _computed(parsed.algebra, name)
+
+
+# Reading 55 constraints with rdflib's pyparsing grammar takes a second, the most of a first build of
+# the seed. So the analyses of kg's own shapes' queries ship with kg (tests/regenerate_sparql_table.py
+# writes them; a test holds them to analyse_query), used only with the rdflib they were made with.
+ANALYSES = "sparql-analyses.json"
+
+
+def query_key(query: str) -> str:
+    """The digest of a constraint's query with its PREFIX lines sorted: pyshacl's order of them
+    follows set order, which changes from one process to the next, and no analysis depends on it."""
+    prefixes, _, select = query.partition("\n\n")
+    return hashlib.sha256(("\n".join(sorted(prefixes.split("\n"))) + "\n\n" + select).encode("utf-8")).hexdigest()
+
+
+def analyses_table(queries: Iterable[str]) -> dict:
+    """The table of ANALYSES for `queries`: each one's analysis by its key, and rdflib's version."""
+    analyses = {}
+    for query in queries:
+        try:
+            analyses[query_key(query)] = analyse_query(query, "")
+        except Unsupported:
+            continue  # read again each time, to be refused with its shape's name
+    return {"rdflib": rdflib.__version__, "analyses": dict(sorted(analyses.items()))}
+
+
+@lru_cache(maxsize=1)
+def _known_analyses() -> dict[str, Analysis]:
+    try:
+        table = json.loads(data_file(ANALYSES).read_text(encoding="utf-8"))
+        if table["rdflib"] != rdflib.__version__:
+            return {}
+        return {key: (tuple(variables), batch, tuple(predicates), reach, tuple(computed))
+                for key, (variables, batch, predicates, reach, computed) in table["analyses"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def _refuse_what_pyshacl_refuses(select: str, name: str) -> None:
