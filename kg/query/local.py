@@ -62,8 +62,17 @@ class LocalDataset:
         if not isinstance(answer, ox.QuerySolutions):
             raise InputError("only SELECT queries can be run by kg query", path=query.display)
         variables = tuple(variable.value for variable in answer.variables)
+        # A big answer repeats its terms (a label, an actor, a type on every row): each is made once.
+        made: dict = {None: None}
+
+        def term(value) -> Term | None:
+            found = made.get(value, made)
+            if found is made:
+                found = made[value] = _from_oxigraph(query, value)
+            return found
+
         try:
-            rows = tuple(tuple(_from_oxigraph(query, solution[v]) for v in variables) for solution in answer)
+            rows = tuple(tuple(map(term, solution)) for solution in answer)  # a solution gives its values in order
         except OSError as error:
             raise InputError(f"the query failed: {error}", path=query.display) from None
         return Results(variables, rows)
