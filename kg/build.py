@@ -123,25 +123,18 @@ def build(
         raise totals.error
     with stages("across articles"):
         metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
-    findings: list[Finding] = []
-
-    def check_whole() -> None:
-        """The shapes on the dataset's description, with every article's findings; a violation stops the build."""
-        findings.extend(sorted([*totals.findings.values(), *check_graph_text(metadata, str(shapes_folder))],
-                               key=_finding_order))
-        violations = [finding for finding in findings if finding.severity == "Violation"]
-        if violations:
-            raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
-                                     report="\n".join(finding.line() for finding in findings))
-
-    if any(finding.severity == "Violation" for finding in totals.findings.values()):
-        check_whole()  # raises before anything is written
+        findings = sorted([*totals.findings.values(), *check_graph_text(metadata, str(shapes_folder))],
+                          key=_finding_order)
+    violations = [finding for finding in findings if finding.severity == "Violation"]
+    if violations:
+        raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
+                                 report="\n".join(finding.line() for finding in findings))
     graphs = [article.graph for article in articles]
     full_texts = [article.text for article in articles if article.text is not None]
     described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
-    with stages("files and store"):  # the description is checked while the threads write
+    with stages("files and store"):
         files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
-                              describe_files=functools.partial(file_triples, described), meanwhile=check_whole)
+                              describe_files=functools.partial(file_triples, described))
     with stages("cache"):
         store.prune(articles)
     return BuildResult(

@@ -205,9 +205,8 @@ def test_a_violation_stops_the_build_and_leaves_dist_alone(tmp_path: Path, monke
     assert not list(tmp_path.glob(".dist-*")), "the staging folder was not cleaned up"
 
 
-def test_a_violation_in_the_description_found_while_writing_leaves_dist_alone(tmp_path: Path, monkeypatch, run_kg,
-                                                                             built_seed):
-    # The dataset's description is checked while the files are written; its violation must still
+def test_a_violation_in_the_description_alone_leaves_dist_alone(tmp_path: Path, monkeypatch, run_kg, built_seed):
+    # The dataset's description is checked after the articles, on the whole: its violation must
     # leave the previous dist/ as it was, with no staging folder beside it.
     # prov:Activity is the build, in the description alone: the articles' own checks pass.
     use_strict_shapes(tmp_path, monkeypatch, "prov:Activity", "schema:funder", "A build needs a funder.")

@@ -73,8 +73,8 @@ _MARKER_TEXT = f"{_MARKER_SIGN}; the next kg build replaces this whole folder.\n
 
 def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Graph, out: Path, *,
                   keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
-                  describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None,
-                  meanwhile: Callable[[], object] | None = None) -> list[Path]:
+                  describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None
+                  ) -> list[Path]:
     """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
     `graphs` are the article graphs in the order every file gives them (name order), `texts` the
@@ -85,8 +85,7 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
     as their sizes and checksums, which no file holding the metadata graph can give of itself.
     Returns the files written, store/ and its list of graphs aside (see `STORE`, `GRAPHS`). `out`
     must be new, empty or written by kg, and must not be (or be above) a folder in `keep`, such as
-    the seeds. `meanwhile` runs in this thread while the threads write the files and the store, such
-    as a last check: what it raises stops the writing and leaves `out` as it was.
+    the seeds.
     """
     out = out.resolve()
     _check_names(graphs)
@@ -115,12 +114,6 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
         files.write(staging / "kg.jsonld", jsonld(everything))
         files.write(staging / "context.jsonld", _json(jsonld_context()))
         files.write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
-        if meanwhile is not None:
-            try:
-                meanwhile()
-            except Exception:
-                files.stop(settle=True)  # no write left under way in the folder about to go
-                raise
         files.wait()
         void = _void_statements(metadata, describe_files(files.written(staging)) if describe_files else ())
         _write(staging / "void.ttl", (header, void))
@@ -233,15 +226,12 @@ class _Files:
         """Each file written, by its path in `folder`: its size and the sha256 of its bytes (after `wait`)."""
         return {path.relative_to(folder).as_posix(): future.result() for path, future in zip(self._paths, self._pending)}
 
-    def stop(self, settle: bool = False) -> None:
-        """Write no more files; with `settle`, wait for the writes under way (not after Ctrl-C: a slow
-        disk would hold the process)."""
+    def stop(self) -> None:
+        """Write no more files."""
         for future in self._pending:
             future.cancel()
         for _ in range(self._WRITERS):
             self._jobs.put(None)
-        if settle:
-            wait_for([future for future in self._pending if not future.cancelled()])
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
