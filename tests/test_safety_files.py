@@ -209,6 +209,17 @@ def test_the_next_build_removes_the_staging_folder_of_a_killed_build(built: Path
     assert leftovers(built) == []
 
 
+def test_the_next_build_removes_a_staging_folder_killed_while_copying_the_store(built: Path, run_kg):
+    # The previous store is copied by a RocksDB checkpoint into store.tmp/, then renamed store/.
+    staging = built / ".dist-new-999999999-killed"
+    shutil.copytree(built / "dist", staging, ignore=shutil.ignore_patterns("store"))
+    (staging / "store.tmp").mkdir()
+    shutil.copy(next(p for p in (built / "dist" / "store").iterdir() if p.is_file()), staging / "store.tmp")
+    result = run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
+    assert result.exit_code == 0, result.output
+    assert leftovers(built) == []
+
+
 def test_a_build_killed_between_the_two_renames_leaves_the_old_dist_beside(built: Path):
     process = kg_process(built, KILL_BETWEEN_RENAMES, "build")
     process.communicate(timeout=120)

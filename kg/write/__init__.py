@@ -355,13 +355,18 @@ def _is_kg_dist(folder: Path) -> bool:
             and _holds_only_outputs(folder))
 
 
+# Where RocksDB makes a checkpoint (the previous store copied, to be updated) before renaming it to
+# STORE: a build killed meanwhile leaves it in its staging folder.
+_STORE_CHECKPOINT = f"{STORE}.tmp"
+
+
 def _holds_only_outputs(folder: Path) -> bool:
     """Whether everything in `folder` has the name of one of kg's files (true of an empty folder)."""
     for entry in folder.iterdir():
         if entry.name in ("graphs", "texts") and entry.is_dir() and not entry.is_symlink():
             if not all(p.suffix == ".ttl" and p.is_file() for p in entry.iterdir()):
                 return False
-        elif entry.name == STORE and entry.is_dir() and not entry.is_symlink():
+        elif entry.name in (STORE, _STORE_CHECKPOINT) and entry.is_dir() and not entry.is_symlink():
             if not all(p.is_file() and not p.is_symlink() for p in entry.iterdir()):
                 return False
         elif entry.name == "site" and entry.is_dir() and not entry.is_symlink():
