@@ -133,7 +133,7 @@ def build(
     full_texts = [article.text for article in articles if article.text is not None]
     described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
     with stages("files and store"):
-        files = write_dataset(graphs, metadata, load_ontology(), out, keep=[seeds], texts=full_texts,
+        files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
                               describe_files=functools.partial(file_triples, described))
     with stages("cache"):
         store.prune(articles)

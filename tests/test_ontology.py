@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from kg.build import load_ontology
+from kg.resources import data_file
 from kg.vocab import KGO, OWL, RDF, RDFS, SCHEMA, SEM, SKOS
 
 STANDARD_TYPES_OF_VALUES = {SCHEMA.EventStatusType, SEM.RoleType}
@@ -46,3 +47,10 @@ def test_the_ontology_declares_nothing_twice():
     ontology = load_ontology()
     for term in set(ontology.subjects(RDF.type, None)):
         assert len(list(ontology.objects(term, RDFS.label))) == 1, term
+
+
+def test_dist_publishes_the_ontology_file_as_it_is_written(built_seed):
+    # Its authors' comments and order are kept: the file is copied, not parsed and written again.
+    shipped = data_file("ontology.ttl").read_bytes()
+    assert b"\n# Classes\n" in shipped
+    assert (built_seed.out / "ontology.ttl").read_bytes() == shipped

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from conftest import SEEDS, seeds_with_second_article
-from kg.build import build, load_ontology
+from kg.build import build
+from kg.resources import data_file
 from kg.vocab import RDFS, SCHEMA, merged, new_graph
 from kg.write import write_outputs
 
@@ -67,7 +68,7 @@ def test_every_output_file_parses_to_the_same_literal_whatever_it_holds(text: st
     metadata.add((URIRef("https://kg.example.org/dataset"), RDFS.label, Literal(text)))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "dist"
-        write_outputs([graph], metadata, merged([graph, metadata]), load_ontology(), out)
+        write_outputs([graph], metadata, merged([graph, metadata]), data_file("ontology.ttl"), out)
         for name in FORMATS:
             expected = 1 if name == "void.ttl" else 3
             assert _parsed(out / name) == (expected, expected), name

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-from kg.build import load_ontology
+from kg.resources import data_file
 from kg.errors import InputError
 from kg import vocab
 from kg.vocab import GAF, NIF, RDF, RDFS, SCHEMA, SEM, new_graph
@@ -56,7 +56,7 @@ def text_of(name: str, *triples) -> GraphText:
 
 
 def written(graphs: list[GraphText], metadata: GraphText, out: Path, **options) -> Path:
-    write_dataset(graphs, metadata, load_ontology(), out, **options)
+    write_dataset(graphs, metadata, data_file("ontology.ttl"), out, **options)
     return out
 
 
@@ -108,7 +108,7 @@ def test_a_graph_whose_lines_are_not_sorted_is_refused_and_nothing_written(tmp_p
     good = text_of("a", (iri("person/a"), RDFS.label, Literal("A")), (iri("person/b"), RDFS.label, Literal("B")))
     shuffled = GraphText(good.iri, good.name, b"".join(reversed(good.nquads.splitlines(keepends=True))))
     with pytest.raises(ValueError, match="line 2 is not after the line before it"):
-        write_dataset([shuffled], text_of("metadata"), load_ontology(), tmp_path / "dist")
+        write_dataset([shuffled], text_of("metadata"), data_file("ontology.ttl"), tmp_path / "dist")
     assert not (tmp_path / "dist").exists()
     assert not list(tmp_path.iterdir()), "the staging folder was not removed"
 
@@ -224,14 +224,14 @@ def test_graphs_are_written_in_the_order_given_then_the_metadata(tmp_path: Path)
 WRITE_FROM_FILES = """
 import sys
 from pathlib import Path
-from kg.build import load_ontology
+from kg.resources import data_file
 from kg.errors import InputError
 from kg.write import GraphText, write_dataset
 folder = Path(sys.argv[1])
 graphs = [GraphText(path.read_text().split("\\n", 1)[0].rsplit(" ", 2)[1][1:-1], path.stem, path.read_bytes())
           for path in sorted(folder.glob("*.nq"))]
 metadata = next(graph for graph in graphs if graph.name == "metadata")
-write_dataset([graph for graph in graphs if graph is not metadata], metadata, load_ontology(), Path(sys.argv[2]))
+write_dataset([graph for graph in graphs if graph is not metadata], metadata, data_file("ontology.ttl"), Path(sys.argv[2]))
 """
 
 

@@ -71,7 +71,7 @@ _MARKER_SIGN = "Written by kg build"
 _MARKER_TEXT = f"{_MARKER_SIGN}; the next kg build replaces this whole folder.\n"
 
 
-def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Graph, out: Path, *,
+def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Path, out: Path, *,
                   keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
                   describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None
                   ) -> list[Path]:
@@ -79,7 +79,8 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
 
     `graphs` are the article graphs in the order every file gives them (name order), `texts` the
     graphs of the articles' full texts, published (texts/NAME.ttl) after them, `metadata` the
-    dataset's description (void.ttl, and the last graph of each file). A graph's fragments are made
+    dataset's description (void.ttl, and the last graph of each file), `ontology` the Turtle file of
+    kg's own terms, published as it is (ontology.ttl, with its authors' comments and order). A graph's fragments are made
     here unless it carries them (`with_fragments`). void.ttl is written last, with the triples
     `describe_files` gives of every other file as written (path in `out` -> size and sha256), such
     as their sizes and checksums, which no file holding the metadata graph can give of itself.
@@ -113,7 +114,7 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Gr
         files.write(staging / "kg.nq", [graph.nquads for graph in everything])
         files.write(staging / "kg.jsonld", jsonld(everything))
         files.write(staging / "context.jsonld", _json(jsonld_context()))
-        files.write(staging / "ontology.ttl", ontology.serialize(format="turtle"))
+        files.write(staging / "ontology.ttl", [ontology])
         files.wait()
         void = _void_statements(metadata, describe_files(files.written(staging)) if describe_files else ())
         _write(staging / "void.ttl", (header, void))
@@ -147,7 +148,7 @@ def with_fragments(graph: GraphText) -> GraphText:
                                jsonld=jsonld_fragment(graph))
 
 
-def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Graph, out: Path, *,
+def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: Path, out: Path, *,
                   keep: Iterable[Path] = ()) -> list[Path]:
     """`write_dataset` for rdflib graphs; `union` (them and the metadata merged) is not needed any more."""
     texts = [graph_text(graph, _graph_name(graph)) for graph in graphs]

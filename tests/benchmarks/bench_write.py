@@ -81,7 +81,7 @@ def _dump(path: Path, chunks) -> None:
 
 def run_kg(folder: Path, out: Path) -> dict:
     """kg.write's steps, in write_dataset's order, then write_dataset whole."""
-    from kg.build import load_ontology
+    from kg.resources import data_file
     from kg.write import write_dataset
     from kg.write import with_fragments
     from kg.write.jsonld import jsonld
@@ -89,7 +89,7 @@ def run_kg(folder: Path, out: Path) -> dict:
     from kg.write.turtle import PREFIX_LINES, trig_block
 
     graphs, metadata = _texts(folder)
-    ontology = load_ontology()
+    ontology = data_file("ontology.ttl")
     steps = Steps()
     steps.figures["held before"] = (0.0, _rss_mib())  # the process with its inputs, under every step's peak
     # Made in the articles' work (in the workers, then cached); write_dataset only puts them together.
