@@ -1,4 +1,5 @@
-"""Files kg ships: the shapes, the bundled queries, the ontology, the record's JSON Schema.
+"""Files kg ships: the shapes, the bundled queries, the ontology, the record's JSON Schema; and the
+digest of kg's own code and data, which tells a result this kg made from one an older kg made.
 
 In an installed wheel shapes/ and queries/ sit inside the package; in a source checkout they sit
 at the top of the repository, beside kg/.
@@ -6,9 +7,13 @@ at the top of the repository, beside kg/.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from pathlib import Path
 
-__all__ = ["shipped_dir", "data_file"]
+import kg
+
+__all__ = ["shipped_dir", "data_file", "package_digest"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -24,3 +29,13 @@ def shipped_dir(name: str) -> Path:
 def data_file(name: str) -> Path:
     """A file of kg/data (the ontology, the JSON Schema)."""
     return _PACKAGE / "data" / name
+
+
+@functools.cache
+def package_digest() -> str:
+    """The sha256 of kg's version and of its own code and data (*.py, *.ttl, *.json, *.rq in the package)."""
+    digest = hashlib.sha256(f"{kg.__version__}\0".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".ttl", ".json", ".rq"):
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -18,7 +18,7 @@ METADATA = URIRef(BASE + "graph/metadata")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 # kg's own working files, not the dataset's: the marker, the store and its list of graphs (RocksDB
 # writes the store with ids and times of its own, so its bytes differ from build to build).
-NOT_PUBLISHED = {".kg-dist", ".kg-graphs.json"}
+NOT_PUBLISHED = {".kg-dist", ".kg-graphs.json", ".kg-files.json"}
 
 
 @pytest.fixture(params=["default", "with-text"])

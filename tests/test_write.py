@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pyoxigraph
@@ -31,7 +32,7 @@ from kg.resources import data_file
 from kg.errors import InputError
 from kg import vocab
 from kg.vocab import GAF, NIF, RDF, RDFS, SCHEMA, SEM, new_graph
-from kg.write import GraphText, graph_text, jsonld_context, open_store, write_dataset
+from kg.write import FILES, GraphText, graph_text, jsonld_context, open_store, write_dataset
 from kg.write.turtle import turtle
 
 BASE = "https://kg.example.org/"
@@ -248,7 +249,7 @@ def test_the_same_texts_give_the_same_bytes_in_any_hash_seed(two_articles, tmp_p
         digests.append({path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
                         for path in sorted(out.rglob("*")) if path.is_file() and "store" not in path.parts})
     assert digests[0] == digests[1] == digests[2]
-    assert len(digests[0]) == 11  # 7 files, 2 graph files, the marker, the store's list of graphs
+    assert len(digests[0]) == 12  # 7 files, 2 graph files, the marker, the lists of graphs and of files
 
 
 # Any character in a literal
@@ -423,3 +424,60 @@ def test_no_store_when_not_asked(tmp_path: Path):
 def test_docstring_examples_of_the_write_modules_run(name):
     failed, _ = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert failed == 0
+
+
+# The graph files the next build links rather than writes (kg.write.manifest)
+
+
+def _described(out: Path, graphs: list[GraphText], metadata: GraphText) -> dict[str, tuple[int, str]]:
+    """Write the dataset into `out`; the size and sha256 that write_dataset gave void.ttl of each file."""
+    given = {}
+
+    def describe_files(files):
+        given.update(files)
+        return ()
+
+    write_dataset(graphs, metadata, data_file("ontology.ttl"), out, describe_files=describe_files)
+    return given
+
+
+def test_a_rebuild_links_the_files_of_unchanged_graphs_and_writes_the_changed_ones(tmp_path: Path):
+    metadata = text_of("metadata")
+    out = written(corpus(**ARTICLES), metadata, tmp_path / "dist")
+    inodes = {path.name: path.stat().st_ino for path in (out / "graphs").iterdir()}
+    changed = {**ARTICLES, "c": person("c", (SCHEMA.description, Literal("new", lang="en")))}
+    given = _described(out, corpus(**changed), metadata)
+    fresh = written(corpus(**changed), metadata, tmp_path / "fresh")
+    for path in (out / "graphs").iterdir():
+        assert (path.stat().st_ino == inodes[path.name]) == (path.name != "c.ttl"), path.name
+        assert path.read_bytes() == (fresh / "graphs" / path.name).read_bytes()
+        data = path.read_bytes()
+        assert given[f"graphs/{path.name}"] == (len(data), hashlib.sha256(data).hexdigest())
+    assert (out / FILES).read_bytes() == (fresh / FILES).read_bytes()
+
+
+def test_a_graph_file_edited_since_the_last_build_is_written_again(tmp_path: Path):
+    graphs, metadata = corpus(**ARTICLES), text_of("metadata")
+    out = written(graphs, metadata, tmp_path / "dist")
+    path = out / "graphs" / "a.ttl"
+    right = path.read_bytes()
+    path.write_bytes(right.replace(b'"A"', b'"Z"'))  # the same size
+    later = (out / FILES).stat().st_mtime_ns + 10**9  # an edit seen past the list's time, whatever the clock's tick
+    os.utime(path, ns=(later, later))
+    given = _described(out, graphs, metadata)
+    assert path.read_bytes() == right
+    assert given["graphs/a.ttl"] == (len(right), hashlib.sha256(right).hexdigest())
+
+
+def test_a_list_written_by_another_kg_or_naming_other_graphs_links_nothing(tmp_path: Path):
+    graphs, metadata = corpus(**ARTICLES), text_of("metadata")
+    out = written(graphs, metadata, tmp_path / "dist")
+    listed = json.loads((out / FILES).read_text())
+    inode = (out / "graphs" / "a.ttl").stat().st_ino
+    for forged in ({**listed, "kg": "0" * 64},
+                   {**listed, "files": {name: ["0" * 64, *entry[1:]] for name, entry in listed["files"].items()}}):
+        (out / FILES).write_text(json.dumps(forged))
+        os.utime(out / FILES, ns=(time.time_ns() + 10**9,) * 2)  # later than every file it lists
+        written(graphs, metadata, out)
+        assert (out / "graphs" / "a.ttl").stat().st_ino != inode
+        inode = (out / "graphs" / "a.ttl").stat().st_ino

@@ -25,8 +25,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import kg
 from kg.engine.article import GRAPH_PARTS, ArticleResult
+from kg.resources import package_digest
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 from kg.write import with_fragments
 
@@ -46,13 +46,9 @@ def file_digest(path: Path) -> str | None:
 
 
 def code_digest() -> str:
-    """The digest of kg's own code and data, so that a changed kg never reuses an old result."""
-    digest = hashlib.sha256(f"{_FORMAT}\0{kg.__version__}\0".encode())
-    package = Path(kg.__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".ttl", ".json", ".rq"):
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """The digest of kg's own code and data and of the entries' layout, so that a changed kg never
+    reuses an old result."""
+    return hashlib.sha256(f"{_FORMAT}\0{package_digest()}".encode()).hexdigest()
 
 
 class Cache:

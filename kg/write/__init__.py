@@ -56,12 +56,13 @@ from rdflib import Graph, URIRef
 from kg.errors import InputError
 from kg.threads import start_thread, wait_for
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
+from kg.write.manifest import FILES, Listed, Written, link_previous, read_manifest, write_manifest
 from kg.write.nquads import GraphText, Part, TripleSet, graph_text, graph_triples, part_bytes
 from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
 __all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
-           "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "MARKER"]
+           "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "FILES", "MARKER"]
 
 OUTPUT_FILES = ("kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "context.jsonld", "void.ttl", "ontology.ttl")
 
@@ -84,7 +85,7 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
     here unless it carries them (`with_fragments`). void.ttl is written last, with the triples
     `describe_files` gives of every other file as written (path in `out` -> size and sha256), such
     as their sizes and checksums, which no file holding the metadata graph can give of itself.
-    Returns the files written, store/ and its list of graphs aside (see `STORE`, `GRAPHS`). `out`
+    Returns the files written, store/ and the lists of graphs and files aside (see `STORE`, `GRAPHS`, `FILES`). `out`
     must be new, empty or written by kg, and must not be (or be above) a folder in `keep`, such as
     the seeds.
     """
@@ -100,16 +101,16 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
         staging = _make_staging(out)
         if store:  # loads in a thread of its own while the files are written
             loader = StoreLoader(staging / STORE, everything, previous=out)
-        files = _Files()
+        files = _Files(staging, previous=out)
         header = PREFIX_LINES + b"\n"
         files.write(staging / "kg.ttl", [header, *(graph.turtle for graph in everything)])
         (staging / "graphs").mkdir()
         for graph in graphs:
-            files.write(staging / "graphs" / f"{graph.name}.ttl", (header, graph.turtle))
+            files.write(staging / "graphs" / f"{graph.name}.ttl", (header, graph.turtle), source=_source(graph))
         if texts:
             (staging / "texts").mkdir()
         for graph in texts:
-            files.write(staging / "texts" / f"{graph.name}.ttl", (header, graph.turtle))
+            files.write(staging / "texts" / f"{graph.name}.ttl", (header, graph.turtle), source=_source(graph))
         files.write(staging / "kg.trig", [header, *(graph.trig for graph in everything)])
         files.write(staging / "kg.nq", [graph.nquads for graph in everything])
         files.write(staging / "kg.jsonld", jsonld(everything))
@@ -118,6 +119,7 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
         files.wait()
         void = _void_statements(metadata, describe_files(files.written(staging)) if describe_files else ())
         _write(staging / "void.ttl", (header, void))
+        write_manifest(staging, files.entries)
         if loader is not None:
             loader.wait()
         swap_folder(staging, out)
@@ -155,6 +157,11 @@ def write_outputs(graphs: list[Graph], metadata: Graph, union: Graph, ontology: 
     return write_dataset(texts, graph_text(metadata, "metadata"), ontology, out, keep=keep)
 
 
+def _source(graph: GraphText) -> str:
+    """What a graph's own file is made from, by which the next build tells it unchanged (kg.write.manifest)."""
+    return graph.sha256()
+
+
 def _void_statements(metadata: GraphText, triples: Iterable[tuple]) -> bytes:
     """The Turtle statements of the metadata graph with `triples` added to it (a few per file), as
     void.ttl gives them."""
@@ -187,7 +194,7 @@ def _json(data) -> str:
 
 def _files(out: Path) -> list[Path]:
     """The files written, without the marker and the store's own files."""
-    files = [path for path in out.iterdir() if path.is_file() and path.name not in (MARKER, GRAPHS)]
+    files = [path for path in out.iterdir() if path.is_file() and path.name not in (MARKER, GRAPHS, FILES)]
     for folder in ("graphs", "texts"):
         if (out / folder).is_dir():
             files += [path for path in (out / folder).iterdir() if path.is_file()]
@@ -195,8 +202,10 @@ def _files(out: Path) -> list[Path]:
 
 
 class _Files:
-    """Files written by two threads of their own, which let go of the GIL as they write, while this
-    one makes the next files' contents: two write faster than one into the page cache.
+    """Files written into `staging` by two threads of their own, which let go of the GIL as they
+    write, while this one makes the next files' contents: two write faster than one into the page
+    cache. A file given with its `source` is linked from the `previous` folder instead where that
+    holds it unchanged (kg.write.manifest), and listed in `entries` for the next build.
 
     The threads are daemons and `stop` does not wait for a write under way: after Ctrl-C or an error
     its folder is removed at once, and the process ends whatever a slow disk is doing.
@@ -204,18 +213,22 @@ class _Files:
 
     _WRITERS = 2
 
-    def __init__(self) -> None:
+    def __init__(self, staging: Path, previous: Path | None = None) -> None:
+        self._staging, self._previous = staging, previous
+        self._listed = read_manifest(previous) if previous is not None else Listed({}, 0)
+        self.entries: dict[str, Written] = {}  # each file written with a source, by its path in staging
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._pending: list[Future] = []
         self._paths: list[Path] = []
         for _ in range(self._WRITERS):
             start_thread(self._work, name="kg-files")
 
-    def write(self, path: Path, content: str | bytes | Iterable[bytes]) -> None:
+    def write(self, path: Path, content: str | bytes | Iterable[Part], *, source: str | None = None) -> None:
+        """Write `content` at `path` (in staging), or link the previous folder's file made from `source`."""
         future: Future = Future()
         self._pending.append(future)
         self._paths.append(path)
-        self._jobs.put((future, path, content))
+        self._jobs.put((future, path, content, source))
 
     def wait(self) -> None:
         """Wait until every file is written; raise the error of the first one, in the order given, that failed."""
@@ -236,15 +249,25 @@ class _Files:
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
-            future, path, content = job
+            future, path, content, source = job
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                written = _write(path, content)
+                written = _write(path, content) if source is None else self._write_listed(path, content, source)
             except BaseException as error:
                 future.set_exception(error)
             else:
                 future.set_result(written)
+
+    def _write_listed(self, path: Path, content: Iterable[Part], source: str) -> tuple[int, str]:
+        name = path.relative_to(self._staging).as_posix()
+        entry = None
+        if self._previous is not None:
+            entry = link_previous(self._previous, self._listed, name, source, path)
+        if entry is None:
+            entry = Written(source, *_write(path, content))
+        self.entries[name] = entry
+        return entry.size, entry.sha256
 
 
 def _write(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int, str]:
@@ -373,7 +396,7 @@ def _holds_only_outputs(folder: Path) -> bool:
         elif entry.name == "site" and entry.is_dir() and not entry.is_symlink():
             if not (entry / ".kg-site").is_file():  # the site that kg build --site writes (kg.site.build.MARKER)
                 return False
-        elif entry.name not in (*OUTPUT_FILES, MARKER, GRAPHS) or not entry.is_file():
+        elif entry.name not in (*OUTPUT_FILES, MARKER, GRAPHS, FILES) or not entry.is_file():
             return False
     return True
 
