@@ -35,6 +35,7 @@ from kg.resources import data_file, shipped_dir
 from kg.shacl import Unsupported, plan_for
 from kg.vocab import new_graph
 from kg.write import GraphText, graph_text, recover, write_dataset
+from kg.write.folder import cannot_write, check_out
 
 __all__ = ["BuildResult", "build", "prepare_article", "load_ontology", "DEFAULT_CACHE"]
 
@@ -101,6 +102,10 @@ def build(
     stages = Stages()
     with stages("cache"):
         recover(out)  # a build killed while writing may have left the previous dist/ beside it
+        try:
+            check_out(out, keep=[seeds])  # at once, not after the articles: kg may replace it whole
+        except OSError as error:  # a name too long, a folder that cannot be looked at
+            raise cannot_write(error, out, None) from None
         records = find_records(seeds)
         shapes_folder = shipped_dir("shapes")
         shapes_digest = _digest_folder(shapes_folder)

@@ -172,17 +172,17 @@ def test_the_marker_is_not_in_the_summary_of_files(built_seed):
 # Crashes: dist/ is always the old or the new build, and what a crash leaves is cleaned up
 
 KILL_WHILE_WRITING = """
-write = kg.write._write
+write = kg.write.files.write_pieces
 def _write(path, text):
     if path.name == "kg.nq":
         os.kill(os.getpid(), signal.SIGKILL)
     write(path, text)
-kg.write._write = _write
+kg.write.files.write_pieces = _write
 """
 
 # Without renameat2 the swap is two renames; the process dies between them.
 KILL_BETWEEN_RENAMES = """
-kg.write._exchange = lambda staging, out: False
+kg.write.folder._exchange = lambda staging, out: False
 rename = os.rename
 def _rename(source, target):
     if os.path.basename(source).startswith(".dist-new-") and os.path.basename(target) == "dist":
@@ -240,7 +240,7 @@ def test_the_next_build_puts_back_the_old_dist_even_when_it_fails(built: Path, r
 
 def test_a_failed_second_rename_puts_the_old_dist_back(built: Path, monkeypatch, run_kg):
     before = snapshot(built / "dist")
-    monkeypatch.setattr("kg.write._exchange", lambda staging, out: False)
+    monkeypatch.setattr("kg.write.folder._exchange", lambda staging, out: False)
     rename = os.rename
 
     def failing_rename(source, target):
@@ -257,7 +257,7 @@ def test_a_failed_second_rename_puts_the_old_dist_back(built: Path, monkeypatch,
 
 def test_two_renames_replace_dist_where_folders_cannot_trade_places(built: Path, monkeypatch, run_kg):
     (built / "dist" / "kg.ttl").write_text("# an earlier build\n", encoding="utf-8")
-    monkeypatch.setattr("kg.write._exchange", lambda staging, out: False)
+    monkeypatch.setattr("kg.write.folder._exchange", lambda staging, out: False)
     result = run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert result.exit_code == 0, result.output
     assert (built / "dist" / "kg.ttl").read_text(encoding="utf-8") != "# an earlier build\n"
@@ -351,13 +351,13 @@ def test_a_file_size_limit_is_one_line_and_leaves_dist_alone(built: Path):
 # Ctrl-C: exit 130, one line, nothing left behind
 
 SLEEP_WHILE_WRITING = """
-write = kg.write._write
+write = kg.write.files.write_pieces
 def _write(path, text):
     if path.name == "kg.nq":
         print("writing", flush=True)
         time.sleep(120)
     write(path, text)
-kg.write._write = _write
+kg.write.files.write_pieces = _write
 """
 
 
@@ -387,12 +387,12 @@ def test_ctrl_c_during_the_write_leaves_dist_and_no_staging_folder(built: Path):
 SIGNAL_FROM_THE_WRITING_THREAD = """
 import threading
 waiting = threading.Event()
-wait = kg.write._Files.wait
+wait = kg.write.files.Files.wait
 def _wait(self):
     waiting.set()
     return wait(self)
-kg.write._Files.wait = _wait
-write = kg.write._write
+kg.write.files.Files.wait = _wait
+write = kg.write.files.write_pieces
 def _write(path, text):
     if path.name == "kg.nq":
         print("blocks SIGINT:", signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []), flush=True)
@@ -401,7 +401,7 @@ def _write(path, text):
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(120)
     return write(path, text)
-kg.write._write = _write
+kg.write.files.write_pieces = _write
 """
 
 

@@ -1,0 +1,127 @@
+"""Files written by threads of their own while the build goes on, each with its size and sha256 as
+written; a graph's file that the folder being replaced holds unchanged is linked instead
+(kg.write.manifest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from pathlib import Path
+
+from kg.threads import start_thread, wait_for
+from kg.write.manifest import Listed, Written, link_previous, read_manifest
+from kg.write.nquads import Part
+
+__all__ = ["Files", "write_pieces"]
+
+
+class Files:
+    """Files written into `staging` by two threads of their own, which let go of the GIL as they
+    write, while this one makes the next files' contents: two write faster than one into the page
+    cache. A file given with its `source` is linked from the `previous` folder instead where that
+    holds it unchanged (kg.write.manifest), and listed in `entries` for the next build.
+
+    The threads are daemons and `stop` does not wait for a write under way: after Ctrl-C or an error
+    its folder is removed at once, and the process ends whatever a slow disk is doing.
+    """
+
+    _WRITERS = 2
+
+    def __init__(self, staging: Path, previous: Path | None = None) -> None:
+        self._staging, self._previous = staging, previous
+        self._listed = read_manifest(previous) if previous is not None else Listed({}, 0)
+        self.entries: dict[str, Written] = {}  # each file written with a source, by its path in staging
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending: list[Future] = []
+        self._paths: list[Path] = []
+        for _ in range(self._WRITERS):
+            start_thread(self._work, name="kg-files")
+
+    def write(self, path: Path, content: str | bytes | Iterable[Part], *, source: str | None = None) -> None:
+        """Write `content` at `path` (in staging), or link the previous folder's file made from `source`."""
+        future: Future = Future()
+        self._pending.append(future)
+        self._paths.append(path)
+        self._jobs.put((future, path, content, source))
+
+    def wait(self) -> None:
+        """Wait until every file is written; raise the error of the first one, in the order given, that failed."""
+        wait_for(self._pending)
+        for future in self._pending:
+            future.result()
+
+    def written(self, folder: Path) -> dict[str, tuple[int, str]]:
+        """Each file written, by its path in `folder`: its size and the sha256 of its bytes (after `wait`)."""
+        return {path.relative_to(folder).as_posix(): future.result() for path, future in zip(self._paths, self._pending)}
+
+    def stop(self) -> None:
+        """Write no more files."""
+        for future in self._pending:
+            future.cancel()
+        for _ in range(self._WRITERS):
+            self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, path, content, source = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                written = write_pieces(path, content) if source is None else self._write_listed(path, content, source)
+            except BaseException as error:
+                future.set_exception(error)
+            else:
+                future.set_result(written)
+
+    def _write_listed(self, path: Path, content: Iterable[Part], source: str) -> tuple[int, str]:
+        name = path.relative_to(self._staging).as_posix()
+        entry = None
+        if self._previous is not None:
+            entry = link_previous(self._previous, self._listed, name, source, path)
+        if entry is None:
+            entry = Written(source, *write_pieces(path, content))
+        self.entries[name] = entry
+        return entry.size, entry.sha256
+
+
+def write_pieces(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int, str]:
+    """Write `content` (text, bytes, or pieces: bytes or files to copy) into a new file at `path`; its
+    size and sha256.
+
+    The digest is of the bytes as they go to the file, so the file is not read again; hashlib lets go
+    of the GIL on large chunks, so two writers hash at once. A piece that is a file is copied a
+    megabyte at a time, so that no file needs the corpus in memory.
+    """
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    pieces = [content] if isinstance(content, bytes) else content
+    digest, size = hashlib.sha256(), 0
+    try:
+        with path.open("wb") as file:  # a chunk larger than the buffer goes to the system as it is
+            for chunk in _chunks(pieces):
+                file.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as error:
+        error.filename = error.filename or str(path)  # a failed write() names no file
+        raise
+    return size, digest.hexdigest()
+
+
+def _chunks(pieces: Iterable[Part]) -> Iterator[bytes]:
+    """The bytes of `pieces` in order, a file's a megabyte at a time."""
+    for piece in pieces:
+        if isinstance(piece, Path):
+            with piece.open("rb") as source:
+                while chunk := source.read(_COPY_CHUNK):
+                    yield chunk
+        else:
+            yield piece
+
+
+_COPY_CHUNK = 1 << 20
+
+
