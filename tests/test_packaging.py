@@ -30,6 +30,7 @@ def test_the_wheel_ships_shapes_queries_ontology_and_schema(wheel: Path):
     assert "kg/data/ontology.ttl" in names
     assert "kg/data/record.schema.json" in names
     assert "kg/data/sparql-analyses.json" in names  # a first build reads no constraint with rdflib's parser
+    assert "kg/data/checked-queries.json" in names  # a fresh kg query reads no bundled query with it
     shapes = {n for n in names if n.startswith("kg/shapes/") and n.endswith(".ttl")}
     assert shapes == {f"kg/shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")}
     for shipped in ("kg/site/templates/article.html", "kg/site/static/site.css", "kg/site/static/site.js",

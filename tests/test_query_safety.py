@@ -6,15 +6,18 @@ asserts what kg said, its exit code, and how many requests the server received.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import rdflib
 
 from kg.errors import InputError
-from kg.query import QueryFile, check_query
+from kg.query import QueryFile, check, check_query, list_queries
+from kg.resources import data_file
 
 NO_ROWS = json.dumps({"head": {"vars": ["graph"]}, "results": {"bindings": []}}).encode()
 ONE_ROW = json.dumps(
@@ -397,3 +400,38 @@ def test_a_shape_that_pyshacl_refuses_to_run_is_one_line(run_kg, tmp_path):
     assert _error_line(result) == (
         f"Error: {folder}: the shapes cannot be used: A SPARQL Constraint must not contain a MINUS clause."
     )
+
+
+# The bundled queries checked when kg was made (kg/data/checked-queries.json)
+
+
+def test_the_table_of_checked_queries_holds_each_bundled_query_as_the_parser_reads_it():
+    from regenerate_query_table import checked_table
+
+    shipped = json.loads(data_file(check.CHECKED).read_text(encoding="utf-8"))
+    assert shipped == checked_table(), "out of date with queries/: run python tests/regenerate_query_table.py"
+
+
+def test_a_bundled_query_is_not_read_again_and_any_other_text_is(monkeypatch):
+    read = []
+    parse = check._parse_query
+    monkeypatch.setattr(check, "_parse_query", lambda query: read.append(query.name) or parse(query))
+    bundled = next(query for query in list_queries() if query.name == "actors")
+    check_query(bundled)
+    assert read == []
+    calling = dataclasses.replace(bundled, name="calling", text=bundled.text.replace(
+        "WHERE {", "WHERE {\n  SERVICE <http://127.0.0.1:9/sparql> { ?x ?y ?z }", 1))
+    with pytest.raises(InputError, match="calls another endpoint"):
+        check_query(calling)
+    assert read == ["calling"]
+
+
+def test_the_table_is_not_used_with_another_version_of_rdflib(monkeypatch):
+    check.checked_texts.cache_clear()
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(rdflib, "__version__", "0.0.1")
+            assert check.checked_texts() == frozenset()
+    finally:
+        check.checked_texts.cache_clear()
+    assert len(check.checked_texts()) == len(list_queries())
