@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from kg.errors import InputError
 from kg.text import shorten
-from kg.vocab import PREFIXES
+from kg.prefixes import PREFIX_IRIS
 
 __all__ = ["Term", "Results", "FORMATS", "format_results", "LABEL_SUFFIX"]
 
@@ -200,7 +200,7 @@ def _readable(term: Term | None) -> str:
     if term is None:
         return ""
     if term.kind == "uri":
-        for prefix, namespace in PREFIXES.items():
+        for prefix, namespace in PREFIX_IRIS.items():
             if term.value.startswith(str(namespace)) and len(term.value) > len(str(namespace)):
                 return f"{prefix}:{term.value[len(str(namespace)):]}"
         return term.value

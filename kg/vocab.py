@@ -36,26 +36,11 @@ KGO = _KeptTerms("https://kg.example.org/ontology#")
 WD = _KeptTerms("http://www.wikidata.org/entity/")
 SPDX = _KeptTerms("http://spdx.org/rdf/terms#")  # checksums, as DCAT 3 gives them (spdx:checksum)
 
+# The same prefixes and namespaces as kg.prefixes.PREFIX_IRIS (a test holds them equal), as rdflib terms.
 PREFIXES: dict[str, Namespace] = {
-    "schema": SCHEMA,
-    "sem": SEM,
-    "org": ORG,
-    "time": TIME,
-    "prov": PROV,
-    "gaf": GAF,
-    "nif": NIF,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "void": VOID,
-    "dcat": DCAT,
-    "foaf": FOAF,
-    "spdx": SPDX,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "kgo": KGO,
-    "wd": WD,
+    "schema": SCHEMA, "sem": SEM, "org": ORG, "time": TIME, "prov": PROV, "gaf": GAF, "nif": NIF, "skos": SKOS,
+    "dcterms": DCTERMS, "void": VOID, "dcat": DCAT, "foaf": FOAF, "spdx": SPDX, "rdf": RDF, "rdfs": RDFS,
+    "owl": OWL, "xsd": XSD, "kgo": KGO, "wd": WD,
 }
 
 

@@ -14,8 +14,7 @@ version of rdflib than its own.
 from __future__ import annotations
 
 import json
-
-import rdflib
+from importlib.metadata import version
 
 from kg.query import list_queries
 from kg.query import check
@@ -33,7 +32,7 @@ def checked_table() -> dict:
             digests.append(check.text_digest(query.text))
     finally:
         check.checked_texts = original
-    return {"rdflib": rdflib.__version__, "select_calling_no_endpoint": sorted(digests)}
+    return {"rdflib": version("rdflib"), "select_calling_no_endpoint": sorted(digests)}
 
 
 def main() -> None:

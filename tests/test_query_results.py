@@ -54,3 +54,10 @@ def test_an_unknown_format_is_refused():
     with pytest.raises(InputError) as error:
         format_results(Results((), ()), "xml")
     assert str(error.value) == "--format: unknown results format 'xml'; choose one of table, csv, tsv, json"
+
+
+def test_the_plain_prefixes_are_the_vocabularys():
+    from kg.prefixes import PREFIX_IRIS
+    from kg.vocab import PREFIXES
+
+    assert {prefix: str(namespace) for prefix, namespace in PREFIXES.items()} == PREFIX_IRIS

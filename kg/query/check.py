@@ -75,14 +75,14 @@ def checked_texts() -> frozenset[str]:
     """The digests of the texts that rdflib's parser, of the version installed, read as SELECT
     queries calling no endpoint when kg was made; none where the table is missing or another
     version's."""
-    import rdflib
+    from importlib.metadata import PackageNotFoundError, version  # rdflib itself is not imported here
 
     try:
         table = json.loads(data_file(CHECKED).read_text(encoding="utf-8"))
-        if table["rdflib"] != rdflib.__version__:
+        if table["rdflib"] != version("rdflib"):
             return frozenset()
         return frozenset(str(digest) for digest in table["select_calling_no_endpoint"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, PackageNotFoundError):
         return frozenset()
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.layout import STORE, open_store
 from kg.results import Results, Term
 
 if TYPE_CHECKING:
@@ -124,8 +125,6 @@ def open_dataset(
         if progress:
             progress(f"{out}/ is missing: building it from {seeds}/")
         build(seeds, out, base or DEFAULT_BASE, progress=progress)
-    from kg.write.store import STORE, open_store
-
     store = out / STORE
     if store.is_dir():
         try:

@@ -29,13 +29,13 @@ from pathlib import Path
 
 import pyoxigraph
 
+from kg.layout import STORE, open_store
 from kg.threads import join, start_thread
 from kg.write.nquads import GraphText, Part, part_bytes
 from kg.write.turtle import PREFIX_LINES
 
 __all__ = ["STORE", "GRAPHS", "StoreLoader", "write_store", "open_store"]
 
-STORE = "store"  # the store's folder in dist/
 GRAPHS = ".kg-graphs.json"  # beside it: each graph the store holds, with the sha256 of its N-Quads
 _LAYOUT = 1  # bumped when what the store holds changes, so that an older store is loaded again, not updated
 # Bytes per bulk load. The loader's memory grows faster than a batch (32 MiB of Turtle: 1 GiB), and
@@ -50,11 +50,6 @@ def write_store(folder: Path, graphs: Sequence[GraphText], previous: Path | None
     store of the folder `previous` if that can be updated; `graphs` must carry their fragments."""
     loader = StoreLoader(folder, graphs, previous)
     loader.wait()
-
-
-def open_store(folder: Path) -> pyoxigraph.Store:
-    """The store in `folder`, read-only: any number of processes may read it while nothing writes it."""
-    return pyoxigraph.Store.read_only(str(folder))
 
 
 class StoreLoader:
