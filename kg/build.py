@@ -128,8 +128,8 @@ def build(
         raise totals.error
     with stages("across articles"):
         metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
-        findings = sorted([*totals.findings.values(), *check_graph_text(metadata, str(shapes_folder))],
-                          key=_finding_order)
+        checked = store.findings(metadata, lambda: check_graph_text(metadata, str(shapes_folder)))
+        findings = sorted([*totals.findings.values(), *checked], key=_finding_order)
     violations = [finding for finding in findings if finding.severity == "Violation"]
     if violations:
         raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
@@ -141,7 +141,7 @@ def build(
         files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
                               describe_files=functools.partial(file_triples, described))
     with stages("cache"):
-        store.prune(articles)
+        store.prune(articles, metadata)
     return BuildResult(
         articles=len(articles),
         triples=totals.triples + totals.text_triples + metadata.nquads.count(b"\n"),

@@ -119,8 +119,8 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds: Path):
     record.write_text(text.replace("Reporters at the talks", "Reporters at the meeting"), encoding="utf-8")
     _build(seeds)
     kept = sorted(path.suffix for path in (seeds.parent / "cache").rglob("*") if path.is_file())
-    # one entry a record (its JSON and its graph's four files) and the shapes' plan
-    assert kept == sorted([".json"] * 3 + [".nq", ".ttl", ".trig", ".jsonld"] * 2)
+    # one entry a record (its JSON and its graph's four files), the shapes' plan and the description's findings
+    assert kept == sorted([".json"] * 4 + [".nq", ".ttl", ".trig", ".jsonld"] * 2)
 
 
 def test_an_error_is_not_cached_and_the_other_articles_are(seeds: Path):
@@ -252,3 +252,17 @@ def test_a_scheduler_address_dask_cannot_use_is_one_error_line(run_kg, seeds: Pa
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"Error: --scheduler: cannot reach the Dask scheduler at {address}: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_unchanged_description_is_not_checked_again_and_gives_the_same_findings(seeds: Path, monkeypatch):
+    first = _build(seeds)
+    checked = []
+    check = kg.build.check_graph_text
+    monkeypatch.setattr(kg.build, "check_graph_text", lambda *args: checked.append(args[0].name) or check(*args))
+    second = _build(seeds)
+    assert checked == [] and second.warnings == first.warnings and second.built == 0
+    path = seeds / f"{FICTION}.txt"
+    path.write_bytes(path.read_bytes() + b"\n")  # another digest in the description
+    third = _build(seeds)
+    assert checked == ["metadata"] and third.warnings == first.warnings
+    assert len(list((seeds.parent / "cache").rglob("findings-*.json"))) == 1  # the first one's pruned

@@ -12,6 +12,10 @@ The graph's files are named by the digest of their content (and of the salt), so
 changes once written: a result refers to them as `Path`s (`kg.write.Part`), and the build copies
 them into its files without reading the corpus into memory. The workers store their results
 themselves, so what comes back to the build is a result without its bytes.
+
+Beside the entries are the shapes' compiled plan and the findings of the dataset's description,
+named by the salt and by the description's digest: a build whose description did not change takes
+its findings from there rather than checking it again.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from kg.check import Finding
 from kg.engine.article import GRAPH_PARTS, ArticleResult
 from kg.resources import package_digest
 from kg.shacl.plan import Plan, plan_data, plan_from_data
-from kg.write import with_fragments
+from kg.write import GraphText, with_fragments
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
@@ -140,11 +145,34 @@ class Cache:
             pass
         return plan
 
-    def prune(self, results: list[ArticleResult]) -> None:
-        """Remove every entry and file that none of `results` (this build's) uses."""
+    def findings(self, graph: GraphText, check: Callable[[], list[Finding]]) -> list[Finding]:
+        """The findings of `check` on `graph` (the dataset's description), kept by the graph's digest:
+        an unchanged description is not checked again (which would import pyshacl, for its literal
+        comparisons, in a build that takes every article from the cache)."""
+        if self.folder is None:
+            return check()
+        path = self._findings_file(graph)
+        try:
+            return [Finding(**finding) for finding in json.loads(path.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            findings = check()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_whole(path, json.dumps([dataclasses.asdict(f) for f in findings], ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+        return findings
+
+    def _findings_file(self, graph: GraphText) -> Path:
+        key = hashlib.sha256(f"{self.salt}\0{graph.sha256()}".encode()).hexdigest()[:32]
+        return self.folder / f"findings-{key}.json"
+
+    def prune(self, results: list[ArticleResult], *graphs: GraphText) -> None:
+        """Remove every entry and file that none of `results` (this build's) uses, nor the findings
+        of `graphs` (its description)."""
         if self.folder is None or not self.folder.is_dir():
             return
-        kept = {f"plan-{self.salt[:32]}.json"}
+        kept = {f"plan-{self.salt[:32]}.json", *(self._findings_file(graph).name for graph in graphs)}
         for result in results:
             kept.add(self._entry(Path(result.record_path)).with_suffix(".json").name)
             for graph in (result.graph, result.text):
