@@ -62,21 +62,22 @@ class Totals:
 
     def _differs(self, result: ArticleResult) -> InputError | None:
         """The error of the first field of `result` that says otherwise than the first record to define it."""
-        for shared in result.shared:
-            if shared.value is None and shared.field in _OPTIONAL:
+        # Unpacked by position: a cached result gives its shared fields back as plain tuples.
+        for kind, index, id, name, value, line in result.shared:
+            if value is None and name in _OPTIONAL:
                 continue
-            key = (shared.kind, shared.id, shared.field)
+            key = (kind, id, name)
             if key not in self._seen:
-                self._seen[key] = (shared.value, result.record_path, shared.line)
+                self._seen[key] = (value, result.record_path, line)
                 continue
-            value, first_record, first_line = self._seen[key]
-            if value != shared.value:
+            first_value, first_record, first_line = self._seen[key]
+            if first_value != value:
                 return InputError(
-                    f"{shared.id!r} is {value!r} in {Path(first_record).name} (line {first_line}), but "
-                    f"{shared.value!r} here; the same id is the same {shared.kind} in every article",
+                    f"{id!r} is {first_value!r} in {Path(first_record).name} (line {first_line}), but "
+                    f"{value!r} here; the same id is the same {kind} in every article",
                     path=result.record_path,
-                    line=shared.line,
-                    field=f"{_WHAT[shared.kind]}[{shared.index}].{shared.field}",
+                    line=line,
+                    field=f"{_WHAT[kind]}[{index}].{name}",
                 )
         return None
 
