@@ -68,11 +68,10 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
         check_out(out, keep)
         recover(out)
         staging = make_staging(out)
-        if store:  # loads in a thread of its own while the files are written
-            loader = StoreLoader(staging / STORE, everything, previous=out)
         files = Files(staging, previous=out)
         header = PREFIX_LINES + b"\n"
-        files.write(staging / "kg.ttl", [header, *(graph.turtle for graph in everything)])
+        # A graph's own file unchanged since the previous build is linked at once, before the
+        # threads that write and load start to vie for the GIL with the calls that link.
         (staging / "graphs").mkdir()
         for graph in graphs:
             files.write(staging / "graphs" / f"{graph.name}.ttl", (header, graph.turtle), source=_source(graph))
@@ -80,8 +79,12 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
             (staging / "texts").mkdir()
         for graph in texts:
             files.write(staging / "texts" / f"{graph.name}.ttl", (header, graph.turtle), source=_source(graph))
-        files.write(staging / "kg.trig", [header, *(graph.trig for graph in everything)])
+        if store:  # loads in a thread of its own while the files are written
+            loader = StoreLoader(staging / STORE, everything, previous=out)
+        # The largest first, so that the two writers end together.
         files.write(staging / "kg.nq", [graph.nquads for graph in everything])
+        files.write(staging / "kg.trig", [header, *(graph.trig for graph in everything)])
+        files.write(staging / "kg.ttl", [header, *(graph.turtle for graph in everything)])
         files.write(staging / "kg.jsonld", jsonld(everything))
         files.write(staging / "context.jsonld", _json(jsonld_context()))
         files.write(staging / "ontology.ttl", [ontology])

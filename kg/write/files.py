@@ -5,9 +5,11 @@ written; a graph's file that the folder being replaced holds unchanged is linked
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import queue
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -41,10 +43,18 @@ class Files:
             start_thread(self._work, name="kg-files")
 
     def write(self, path: Path, content: str | bytes | Iterable[Part], *, source: str | None = None) -> None:
-        """Write `content` at `path` (in staging), or link the previous folder's file made from `source`."""
+        """Write `content` at `path` (in staging), or link the previous folder's file made from `source`:
+        a link is made here and now, a few system calls, rather than queued behind the writes."""
         future: Future = Future()
         self._pending.append(future)
         self._paths.append(path)
+        if source is not None and self._previous is not None:
+            name = path.relative_to(self._staging).as_posix()
+            entry = link_previous(self._previous, self._listed, name, source, path)
+            if entry is not None:
+                self.entries[name] = entry
+                future.set_result((entry.size, entry.sha256))
+                return
         self._jobs.put((future, path, content, source))
 
     def wait(self) -> None:
@@ -77,13 +87,8 @@ class Files:
                 future.set_result(written)
 
     def _write_listed(self, path: Path, content: Iterable[Part], source: str) -> tuple[int, str]:
-        name = path.relative_to(self._staging).as_posix()
-        entry = None
-        if self._previous is not None:
-            entry = link_previous(self._previous, self._listed, name, source, path)
-        if entry is None:
-            entry = Written(source, *write_pieces(path, content))
-        self.entries[name] = entry
+        entry = Written(source, *write_pieces(path, content))
+        self.entries[path.relative_to(self._staging).as_posix()] = entry
         return entry.size, entry.sha256
 
 
@@ -91,37 +96,53 @@ def write_pieces(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int
     """Write `content` (text, bytes, or pieces: bytes or files to copy) into a new file at `path`; its
     size and sha256.
 
-    The digest is of the bytes as they go to the file, so the file is not read again; hashlib lets go
-    of the GIL on large chunks, so two writers hash at once. A piece that is a file is copied a
-    megabyte at a time, so that no file needs the corpus in memory.
+    A piece that is a file is copied by the system (copy_file_range) where it can, without passing
+    through Python, else a megabyte at a time; so no file needs the corpus in memory. The sha256 is
+    read from the file as written, from the page cache; hashlib lets go of the GIL on large chunks,
+    so two writers hash at once.
     """
     if isinstance(content, str):
         content = content.encode("utf-8")
     pieces = [content] if isinstance(content, bytes) else content
-    digest, size = hashlib.sha256(), 0
+    size = 0
     try:
-        with path.open("wb") as file:  # a chunk larger than the buffer goes to the system as it is
-            for chunk in _chunks(pieces):
-                file.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
+        with path.open("wb", buffering=0) as file:
+            for piece in pieces:
+                size += _copy(piece, file.fileno()) if isinstance(piece, Path) else _write_all(file.fileno(), piece)
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
     except OSError as error:
         error.filename = error.filename or str(path)  # a failed write() names no file
         raise
-    return size, digest.hexdigest()
+    return size, digest
 
 
-def _chunks(pieces: Iterable[Part]) -> Iterator[bytes]:
-    """The bytes of `pieces` in order, a file's a megabyte at a time."""
-    for piece in pieces:
-        if isinstance(piece, Path):
-            with piece.open("rb") as source:
-                while chunk := source.read(_COPY_CHUNK):
-                    yield chunk
-        else:
-            yield piece
+def _write_all(target: int, data: bytes) -> int:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(target, view):]
+    return len(data)
+
+
+def _copy(source: Path, target: int) -> int:
+    """Append the file `source` to the open file `target`; the bytes copied."""
+    copied = 0
+    with source.open("rb", buffering=0) as file:
+        left = os.fstat(file.fileno()).st_size
+        try:
+            while left > 0 and (done := os.copy_file_range(file.fileno(), target, min(left, _RANGE))):
+                copied, left = copied + done, left - done
+        except (AttributeError, OSError) as error:  # no copy_file_range here, or not between these files
+            if isinstance(error, OSError) and error.errno not in _NO_RANGE_COPY:
+                raise
+        while chunk := file.read(_COPY_CHUNK):  # the rest, from where the system stopped
+            copied += _write_all(target, chunk)
+    return copied
 
 
 _COPY_CHUNK = 1 << 20
+_RANGE = 1 << 30  # bytes asked of copy_file_range at once
+# copy_file_range's answers where the system or the file systems cannot copy this way.
+_NO_RANGE_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM, errno.ETXTBSY}
 
 
