@@ -336,13 +336,13 @@ def test_a_file_size_limit_is_one_line_and_leaves_dist_alone(built: Path):
     before = snapshot(built / "dist")
 
     def limit_file_size() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))  # kg.ttl is larger
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))  # kg.nq, the first file written, is larger
 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([sys.executable, "-m", "kg", "build"], cwd=built, env=env, capture_output=True, text=True,
                           preexec_fn=limit_file_size, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == (f"Error: {built / 'dist' / 'kg.ttl'}: --out: cannot write: "
+    assert done.stderr.strip().splitlines()[-1] == (f"Error: {built / 'dist' / 'kg.nq'}: --out: cannot write: "
                                                     "File too large; the output folder is left as it was")
     assert snapshot(built / "dist") == before
     assert leftovers(built) == []
