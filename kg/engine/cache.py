@@ -133,17 +133,7 @@ class Cache:
         constraint with rdflib's parser, which costs more than building a small article."""
         if self.folder is None:
             return compile_plan()
-        path = self.folder / f"plan-{self.salt[:32]}.json"
-        try:
-            return plan_from_data(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            plan = compile_plan()
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            _write_whole(path, json.dumps(plan_data(plan)).encode("utf-8"))
-        except OSError:
-            pass
-        return plan
+        return self._kept(self.folder / f"plan-{self.salt[:32]}.json", compile_plan, plan_data, plan_from_data)
 
     def findings(self, graph: GraphText, check: Callable[[], list[Finding]]) -> list[Finding]:
         """The findings of `check` on `graph` (the dataset's description), kept by the graph's digest:
@@ -151,17 +141,22 @@ class Cache:
         comparisons, in a build that takes every article from the cache)."""
         if self.folder is None:
             return check()
-        path = self._findings_file(graph)
+        return self._kept(self._findings_file(graph), check, lambda found: [dataclasses.asdict(f) for f in found],
+                          lambda data: [Finding(**finding) for finding in data])
+
+    def _kept(self, path: Path, make: Callable, to_data: Callable, from_data: Callable):
+        """What `path` keeps, read back as data; else `make()`, kept there for the next build (a cache
+        that cannot be written only costs time)."""
         try:
-            return [Finding(**finding) for finding in json.loads(path.read_text(encoding="utf-8"))]
-        except (OSError, ValueError, TypeError):
-            findings = check()
+            return from_data(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            made = make()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_whole(path, json.dumps([dataclasses.asdict(f) for f in findings], ensure_ascii=False).encode("utf-8"))
+            _write_whole(path, json.dumps(to_data(made), ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
-        return findings
+        return made
 
     def _findings_file(self, graph: GraphText) -> Path:
         key = hashlib.sha256(f"{self.salt}\0{graph.sha256()}".encode()).hexdigest()[:32]
