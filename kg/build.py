@@ -26,11 +26,12 @@ from kg.engine.article import (PLANS, ArticleJob, ArticleResult, Failure, as_gra
                                prepare_article)
 from kg.engine.cache import Cache, code_digest
 from kg.engine.progress import Progress, Stages
-from kg.engine.runner import default_workers, run_jobs
+from kg.engine.runner import Runner, default_workers
 from kg.engine.spanning import Totals
 from kg.errors import InputError, KgError, NotConformingError, StoreError
 from kg.iris import DEFAULT_BASE, check_base
 from kg.read import find_records
+from kg.threads import wait_for
 from kg.resources import data_file, shipped_dir
 from kg.shacl import Unsupported, plan_for
 from kg.vocab import new_graph
@@ -112,34 +113,47 @@ def build(
         inputs = (code_digest(), shapes_digest, base, f"with_text={with_text}")  # what every article's result depends on
         salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
         store = Cache(_cache_folder(cache, out), seeds, salt)
-        results: list[ArticleResult | Failure | None] = [store.lookup(record) for record in records]
-    with stages("shapes"):
+    with stages("shapes"):  # before any worker starts, so that the workers inherit the plan
         try:
             PLANS[str(shapes_folder)] = store.plan(lambda: plan_for(shapes_folder))
         except Unsupported:
             pass  # every graph is checked by pyshacl
-    todo = [index for index, result in enumerate(results) if result is None]
-    with stages("articles"):
-        jobs = [ArticleJob(str(records[index]), base, str(shapes_folder), with_text) for index in todo]
-        totals = _Folding(results, todo, Progress(len(records), say, terminal=terminal))
-        run_jobs(jobs, totals.arrived, workers=workers or default_workers(), scheduler=scheduler, keep=store.store)
-    articles = _succeeded(results)
-    if totals.error is not None:
-        raise totals.error
-    with stages("across articles"):
-        metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
-        checked = store.findings(metadata, lambda: check_graph_text(metadata, str(shapes_folder)))
-        findings = sorted([*totals.findings.values(), *checked], key=_finding_order)
-    violations = [finding for finding in findings if finding.severity == "Violation"]
-    if violations:
-        raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
-                                 report="\n".join(finding.line() for finding in findings))
-    graphs = [article.graph for article in articles]
-    full_texts = [article.text for article in articles if article.text is not None]
-    described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
-    with stages("files and store"):
-        files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
-                              describe_files=functools.partial(file_triples, described))
+    results: list[ArticleResult | Failure | None] = [None] * len(records)
+    totals = _Folding(results, Progress(len(records), say, terminal=terminal))
+    with Runner(totals.arrived, workers=workers or default_workers(), scheduler=scheduler, keep=store.store) as runner:
+        with stages("cache"):
+            # The records changed since the cache kept them are looked up first, and those it does
+            # not hold are built in the workers while the others are looked up.
+            changed = [store.changed(record) for record in records]
+            order = sorted(range(len(records)), key=lambda index: not changed[index])  # stable: name order
+            first = sum(changed)
+            for position, index in enumerate(order):
+                if position == first:
+                    runner.start()
+                result = store.lookup(records[index])
+                if result is None:
+                    runner.add(index, ArticleJob(str(records[index]), base, str(shapes_folder), with_text))
+                else:
+                    totals.cached(index, result)
+        with stages("articles"):
+            runner.finish()
+        articles = _succeeded(results)
+        if totals.error is not None:
+            raise totals.error
+        with stages("across articles"):
+            metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
+            description = _Description(metadata, store, runner, str(shapes_folder))
+            if any(finding.severity == "Violation" for finding in totals.findings.values()):
+                _conform(totals, description)  # raises, with the description's findings in the report too
+        graphs = [article.graph for article in articles]
+        full_texts = [article.text for article in articles if article.text is not None]
+        described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
+        with stages("files and store"):
+            # The description is checked (in a worker, if they were started) while the files are
+            # written; they replace `out` only if it conforms.
+            files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
+                                  describe_files=functools.partial(file_triples, described),
+                                  confirm=functools.partial(_conform, totals, description))
     with stages("cache"):
         store.prune(articles, metadata)
     return BuildResult(
@@ -151,10 +165,43 @@ def build(
         out=out,
         files=files,
         texts=[*graphs, *full_texts, metadata],
-        warnings=findings,
-        built=len(todo),
+        warnings=_findings(totals, description),
+        built=runner.added,
         stages=stages,
     )
+
+
+class _Description:
+    """The findings of the dataset's description: those the cache kept for it, or else those of its
+    check, started here (in a worker process, if the runner's were started) and waited for when
+    first asked for."""
+
+    def __init__(self, metadata: GraphText, store: Cache, runner: Runner, shapes: str) -> None:
+        self.metadata, self.store = metadata, store
+        self.kept = store.kept_findings(metadata)
+        self.checking = runner.call(check_graph_text, metadata, shapes) if self.kept is None else None
+
+    def findings(self) -> list[Finding]:
+        """The findings, once the check is done (kept for the next build)."""
+        if self.kept is None:
+            wait_for([self.checking])
+            self.kept = self.checking.result()
+            self.store.keep_findings(self.metadata, self.kept)
+        return self.kept
+
+
+def _findings(totals: Totals, description: _Description) -> list[Finding]:
+    """Every finding of the build: the articles', then the description's, in the report's order."""
+    return sorted([*totals.findings.values(), *description.findings()], key=_finding_order)
+
+
+def _conform(totals: Totals, description: _Description) -> None:
+    """Raise NotConformingError, with every finding in its report, if one is a violation."""
+    findings = _findings(totals, description)
+    violations = [finding for finding in findings if finding.severity == "Violation"]
+    if violations:
+        raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
+                                 report="\n".join(finding.line() for finding in findings))
 
 
 def _check_license(license: str) -> None:
@@ -188,18 +235,22 @@ def _error(failure: Failure) -> KgError:
 
 
 class _Folding(Totals):
-    """The build's results, cached (given) or built (`arrived`), folded (`Totals`) as soon as every one
-    before them in name order is there; a failure stops the folding, as the build stops at it."""
+    """The build's results, cached (`cached`) or built (`arrived`), folded (`Totals`) as soon as every
+    one before them in name order is there; a failure stops the folding, as the build stops at it."""
 
-    def __init__(self, results: list[ArticleResult | Failure | None], todo: list[int], progress: Progress) -> None:
+    def __init__(self, results: list[ArticleResult | Failure | None], progress: Progress) -> None:
         super().__init__()
-        self.results, self.todo, self.progress, self.next = results, todo, progress, 0
-        progress.skip(len(results) - len(todo))
+        self.results, self.progress, self.next = results, progress, 0
+
+    def cached(self, index: int, result: ArticleResult) -> None:
+        """The result of the `index`th record, from the cache."""
+        self.results[index] = result
+        self.progress.skip(1)
         self._fold()
 
-    def arrived(self, job: int, outcome: ArticleResult | Failure) -> None:
-        """The outcome of the `job`th article to build."""
-        self.results[self.todo[job]] = outcome
+    def arrived(self, index: int, outcome: ArticleResult | Failure) -> None:
+        """The outcome of the `index`th record, built."""
+        self.results[index] = outcome
         self._fold()
         self.progress.step()
 

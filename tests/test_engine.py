@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
 from pathlib import Path
 
 import pytest
 
 import kg.build
-from conftest import FIXTURES, SEEDS, seeds_with_second_article
+import kg.engine.runner
+from conftest import SEEDS, seeds_with_second_article
 from kg.build import build
-from kg.check import load_shapes, run_shapes
+from kg.check import Finding, load_shapes, run_shapes
 from kg.engine.article import ArticleJob, run_article
 from kg.engine.progress import Progress
 from kg.engine.spanning import Totals
-from kg.errors import InputError
+from kg.errors import InputError, NotConformingError
 from kg.iris import DEFAULT_BASE
 from kg.resources import shipped_dir
 from kg.write import FILES
@@ -137,6 +138,55 @@ def test_two_workers_write_the_same_bytes_as_one(seeds: Path, tmp_path: Path):
     one = build(seeds, tmp_path / "one", cache=False, workers=1)
     two = build(seeds, tmp_path / "two", cache=False, workers=2)
     assert _files(one.out) == _files(two.out)
+
+
+def _pid_noted(path: str) -> None:
+    with open(path, "a", encoding="utf-8") as file:
+        file.write(f"{os.getpid()}\n")
+
+
+def _article_in_a_noted_process(job: ArticleJob):
+    """run_article, noting which process ran it (the workers are forked: they inherit this patch)."""
+    _pid_noted(os.environ["KG_TEST_PIDS"])
+    return run_article(job)
+
+
+def _violating_description(metadata, shapes):
+    """A description check that finds a violation, noting which process ran it."""
+    _pid_noted(os.environ["KG_TEST_PIDS"])
+    return [Finding("Violation", metadata.iri, "", "", "a violation made for the test", "")]
+
+
+def test_a_changed_article_is_built_in_a_worker_while_the_others_are_looked_up(seeds: Path, tmp_path: Path,
+                                                                              monkeypatch):
+    _build(seeds)
+    path = seeds / f"{FICTION}.yaml"  # the last in name order: looked up first, as changed since it was kept
+    path.write_bytes(path.read_bytes() + b"\n")
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("KG_TEST_PIDS", str(pids))
+    monkeypatch.setattr(kg.engine.runner, "run_article", _article_in_a_noted_process)
+    again = build(seeds, seeds.parent / "dist", cache=seeds.parent / "cache", workers=2)
+    assert again.built == 1
+    assert [int(pid) for pid in pids.read_text().split()] != [os.getpid()]  # one worker ran it, not this process
+    fresh = build(seeds, tmp_path / "fresh", cache=False, workers=1)
+    assert _files(again.out) == _files(fresh.out)
+
+
+def test_a_description_that_fails_its_check_in_a_worker_leaves_dist_as_it_was(seeds: Path, tmp_path: Path,
+                                                                             monkeypatch):
+    first = _build(seeds)
+    files = _files(first.out)
+    path = seeds / f"{FICTION}.txt"
+    path.write_bytes(path.read_bytes() + b"\n")
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("KG_TEST_PIDS", str(pids))
+    monkeypatch.setattr(kg.build, "check_graph_text", _violating_description)
+    with pytest.raises(NotConformingError) as error:
+        build(seeds, first.out, cache=seeds.parent / "cache", workers=2)
+    assert "a violation made for the test" in error.value.report
+    assert [int(pid) for pid in pids.read_text().split()] != [os.getpid()]  # checked in a worker, while writing
+    assert _files(first.out) == files
+    assert sorted(path.name for path in first.out.parent.iterdir()) == ["cache", "dist", "pids", "seeds"]
 
 
 def test_the_first_error_in_name_order_is_reported_whatever_worker_finishes_first(seeds: Path, tmp_path: Path):

@@ -97,6 +97,23 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def changed(self, record: Path) -> bool:
+        """Whether `record` has no entry, or it or its text (by default NAME.txt) was written after its
+        entry: a guess from the files' times, which orders the work only (`lookup` decides)."""
+        if self.folder is None:
+            return True
+        try:
+            kept = self._entry(record).with_suffix(".json").stat().st_mtime_ns
+        except OSError:
+            return True
+        for path in (record, record.with_suffix(".txt")):
+            try:
+                if path.stat().st_mtime_ns > kept:
+                    return True
+            except OSError:
+                pass
+        return False
+
     def _held(self, entry: Path, graph: dict, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
         """The files of a graph the entry describes; OSError if one is missing."""
         parts = self._parts(entry, graph["digest"], suffixes)
@@ -133,30 +150,40 @@ class Cache:
         constraint with rdflib's parser, which costs more than building a small article."""
         if self.folder is None:
             return compile_plan()
-        return self._kept(self.folder / f"plan-{self.salt[:32]}.json", compile_plan, plan_data, plan_from_data)
+        path = self.folder / f"plan-{self.salt[:32]}.json"
+        plan = self._read(path, plan_from_data)
+        if plan is None:
+            plan = compile_plan()
+            self._keep(path, plan_data(plan))
+        return plan
 
-    def findings(self, graph: GraphText, check: Callable[[], list[Finding]]) -> list[Finding]:
-        """The findings of `check` on `graph` (the dataset's description), kept by the graph's digest:
-        an unchanged description is not checked again (which would import pyshacl, for its literal
+    def kept_findings(self, graph: GraphText) -> list[Finding] | None:
+        """The findings kept for `graph` (the dataset's description) by its digest, or None: an
+        unchanged description is not checked again (which would import pyshacl, for its literal
         comparisons, in a build that takes every article from the cache)."""
         if self.folder is None:
-            return check()
-        return self._kept(self._findings_file(graph), check, lambda found: [dataclasses.asdict(f) for f in found],
-                          lambda data: [Finding(**finding) for finding in data])
+            return None
+        return self._read(self._findings_file(graph), lambda data: [Finding(**finding) for finding in data])
 
-    def _kept(self, path: Path, make: Callable, to_data: Callable, from_data: Callable):
-        """What `path` keeps, read back as data; else `make()`, kept there for the next build (a cache
-        that cannot be written only costs time)."""
+    def keep_findings(self, graph: GraphText, findings: list[Finding]) -> None:
+        """Keep the findings of `graph` for the next build."""
+        if self.folder is not None:
+            self._keep(self._findings_file(graph), [dataclasses.asdict(finding) for finding in findings])
+
+    def _read(self, path: Path, from_data: Callable):
+        """What `path` keeps, read back as data; None if it holds nothing usable."""
         try:
             return from_data(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
-            made = make()
+            return None
+
+    def _keep(self, path: Path, data) -> None:
+        """Keep `data` (JSON) in `path` for the next build; a cache that cannot be written only costs time."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_whole(path, json.dumps(to_data(made), ensure_ascii=False).encode("utf-8"))
+            _write_whole(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
-        return made
 
     def _findings_file(self, graph: GraphText) -> Path:
         key = hashlib.sha256(f"{self.salt}\0{graph.sha256()}".encode()).hexdigest()[:32]

@@ -3,7 +3,8 @@
 Each outcome is handed on with its job's index as it finishes, and not held here, so that the
 build can put them in the jobs' order whoever finished first, and the output never depends on the
 scheduler. One job, or one worker, runs in this process: starting a worker costs more than a
-small article. On this machine `keep` (the cache's `store`) runs in the worker, beside the work,
+small article, unless the workers were started early (`Runner.start`) to build a rebuild's few
+changed articles while the build looks the others up in its cache. On this machine `keep` (the cache's `store`) runs in the worker, beside the work,
 so that a result comes back without its graph's bytes; on Dask (`kg[dask]`) it runs here, as the
 results come. The Dask workers read the records from the same paths, as on a shared file system,
 and kg's code must be installed on them.
@@ -12,21 +13,23 @@ and kg's code must be installed on them.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from itertools import islice
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from kg.engine.article import ArticleJob, ArticleResult, Failure, run_article
 from kg.errors import InputError
 from kg.threads import wait_for
 
-__all__ = ["run_jobs", "default_workers"]
+__all__ = ["Runner", "run_jobs", "default_workers"]
 
 Keep = Callable[[Path, ArticleResult], ArticleResult]
 _IN_FLIGHT = 4  # jobs a worker given at once: enough that none waits for the next
 
 Outcome = ArticleResult | Failure
+T = TypeVar("T")
 
 
 def default_workers() -> int:
@@ -48,31 +51,87 @@ def run_jobs(
     """Run every job, each result passed through `keep` (record, result) when given, and give `done`
     each one's index in `jobs` and outcome as it finishes. No outcome is held here once given, so
     that a build of thousands of articles holds only what `done` keeps of them."""
-    if not jobs:
-        return
-    if scheduler:
-        return _on_dask(jobs, scheduler, done, keep)
-    if workers <= 1 or len(jobs) == 1:
+    with Runner(done, workers=workers, scheduler=scheduler, keep=keep) as runner:
         for index, job in enumerate(jobs):
-            done(index, run_and_keep(job, keep))
-        return
-    workers = min(workers, len(jobs))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+            runner.add(index, job)
+        runner.finish()
+
+
+class Runner:
+    """Jobs added one by one (`add`), run by `finish`; `start` has worker processes begin on those
+    added so far while this process goes on, so that a rebuild's few changed articles are built
+    while it looks the others up in the cache. Use it in a `with` block: leaving it early (an
+    error, Ctrl-C) cancels what has not started.
+    """
+
+    def __init__(self, done: Callable[[int, Outcome], None], *, workers: int = 1, scheduler: str | None = None,
+                 keep: Keep | None = None) -> None:
+        self.done, self.workers, self.scheduler, self.keep = done, workers, scheduler, keep
+        self._waiting: deque[tuple[int, ArticleJob]] = deque()
+        self._futures: dict = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self.added = 0
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *failure) -> None:
+        for future in self._futures:
+            future.cancel()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, index: int, job: ArticleJob) -> None:
+        """One more job; `done` gets `index` with its outcome."""
+        self._waiting.append((index, job))
+        self.added += 1
+        if self._pool is not None:
+            self._feed()
+
+    def start(self) -> None:
+        """Start the worker processes now, if this machine's workers will run the jobs."""
+        if self._waiting and self._pool is None and self.workers > 1 and not self.scheduler:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._feed()
+
+    def finish(self) -> None:
+        """Run the jobs not yet done and wait until all are: one job alone, or with one worker, in
+        this process (starting a worker costs more than a small article), unless workers began."""
+        if self.scheduler:
+            jobs = list(self._waiting)
+            self._waiting.clear()
+            if jobs:
+                _on_dask([job for _, job in jobs], self.scheduler,
+                         lambda number, outcome: self.done(jobs[number][0], outcome), self.keep)
+            return
+        if self._pool is None and (self.workers <= 1 or len(self._waiting) <= 1):
+            while self._waiting:
+                index, job = self._waiting.popleft()
+                self.done(index, run_and_keep(job, self.keep))
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=min(self.workers, len(self._waiting)))
+        self._feed()
+        while self._futures:
+            for future in wait_for(self._futures, first=True):
+                self.done(self._futures.pop(future), future.result())
+            self._feed()
+
+    def call(self, function: Callable[..., T], *args) -> Future[T]:
+        """`function(*args)` in a worker process if they were started, beside what this process does
+        next; else here, at once."""
+        if self._pool is not None:
+            return self._pool.submit(function, *args)
+        future: Future[T] = Future()
+        future.set_result(function(*args))
+        return future
+
+    def _feed(self) -> None:
         # A few jobs a worker in flight, each future let go once handed on: concurrent.futures'
         # as_completed would hold every future, and so every result, until the last one.
-        waiting = iter(enumerate(jobs))
-        futures = {pool.submit(run_and_keep, job, keep): index for index, job in islice(waiting, _IN_FLIGHT * workers)}
-        try:
-            while futures:
-                finished = wait_for(futures, first=True)
-                for future in finished:
-                    done(futures.pop(future), future.result())
-                    for index, job in islice(waiting, 1):
-                        futures[pool.submit(run_and_keep, job, keep)] = index
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        while self._waiting and len(self._futures) < _IN_FLIGHT * self.workers:
+            index, job = self._waiting.popleft()
+            self._futures[self._pool.submit(run_and_keep, job, self.keep)] = index
 
 
 def run_and_keep(job: ArticleJob, keep: Keep | None) -> Outcome:

@@ -43,8 +43,8 @@ __all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recov
 
 def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Path, out: Path, *,
                   keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
-                  describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None
-                  ) -> list[Path]:
+                  describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None,
+                  confirm: Callable[[], None] | None = None) -> list[Path]:
     """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
     `graphs` are the article graphs in the order every file gives them (name order), `texts` the
@@ -54,7 +54,9 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
     graph's fragments are made here unless it carries them (`with_fragments`). void.ttl is written
     last, with the triples `describe_files` gives of every other file as written (path in `out` ->
     size and sha256), such as their sizes and checksums, which no file holding the metadata graph
-    can give of itself. Returns the files written, store/ and the lists of graphs and files aside
+    can give of itself. `confirm`, if given, is called once everything is written, before `out` is
+    replaced: an error it raises (the check of the data that ran meanwhile failed, say) leaves `out`
+    as it was. Returns the files written, store/ and the lists of graphs and files aside
     (see `STORE`, `GRAPHS`, `FILES`). `out` must be new, empty or written by kg, and must not be (or
     be above) a folder in `keep`, such as the seeds.
     """
@@ -94,6 +96,8 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
         write_manifest(staging, files.entries)
         if loader is not None:
             loader.wait()
+        if confirm is not None:
+            confirm()
         swap_folder(staging, out)
     except OSError as error:
         raise cannot_write(error, out, staging) from None
