@@ -31,9 +31,9 @@ from kg.engine.spanning import Totals
 from kg.errors import InputError, KgError, NotConformingError, StoreError
 from kg.iris import DEFAULT_BASE, check_base
 from kg.read import find_records
-from kg.threads import wait_for
 from kg.resources import data_file, shipped_dir
 from kg.shacl import Unsupported, plan_for
+from kg.threads import wait_for
 from kg.vocab import new_graph
 from kg.write import GraphText, graph_text, recover, write_dataset
 from kg.write.folder import cannot_write, check_out
@@ -122,19 +122,8 @@ def build(
     totals = _Folding(results, Progress(len(records), say, terminal=terminal))
     with Runner(totals.arrived, workers=workers or default_workers(), scheduler=scheduler, keep=store.store) as runner:
         with stages("cache"):
-            # The records changed since the cache kept them are looked up first, and those it does
-            # not hold are built in the workers while the others are looked up.
-            changed = [store.changed(record) for record in records]
-            order = sorted(range(len(records)), key=lambda index: not changed[index])  # stable: name order
-            first = sum(changed)
-            for position, index in enumerate(order):
-                if position == first:
-                    runner.start()
-                result = store.lookup(records[index])
-                if result is None:
-                    runner.add(index, ArticleJob(str(records[index]), base, str(shapes_folder), with_text))
-                else:
-                    totals.cached(index, result)
+            _look_up(records, store, totals, runner,
+                     lambda record: ArticleJob(str(record), base, str(shapes_folder), with_text))
         with stages("articles"):
             runner.finish()
         articles = _succeeded(results)
@@ -169,6 +158,24 @@ def build(
         built=runner.added,
         stages=stages,
     )
+
+
+def _look_up(records: list[Path], store: Cache, totals: _Folding, runner: Runner,
+             job: Callable[[Path], ArticleJob]) -> None:
+    """Each record's result from the cache, or else its job for the runner. The records changed since
+    the cache kept them are looked up first, and the workers start on those the cache does not hold
+    while the others are looked up."""
+    changed = [store.changed(record) for record in records]
+    order = sorted(range(len(records)), key=lambda index: not changed[index])  # stable: else name order
+    first = sum(changed)
+    for position, index in enumerate(order):
+        if position == first:
+            runner.start()
+        result = store.lookup(records[index])
+        if result is None:
+            runner.add(index, job(records[index]))
+        else:
+            totals.cached(index, result)
 
 
 class _Description:
