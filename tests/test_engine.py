@@ -16,6 +16,7 @@ from conftest import SEEDS, seeds_with_second_article
 from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
 from kg.engine.article import ArticleJob, run_article
+from kg.engine.cache import Cache
 from kg.engine.progress import Progress
 from kg.engine.spanning import Totals
 from kg.errors import InputError, NotConformingError
@@ -155,6 +156,21 @@ def _violating_description(metadata, shapes):
     """A description check that finds a violation, noting which process ran it."""
     _pid_noted(os.environ["KG_TEST_PIDS"])
     return [Finding("Violation", metadata.iri, "", "", "a violation made for the test", "")]
+
+
+def test_the_cache_tells_which_records_were_written_after_it_kept_them(seeds: Path):
+    records = [seeds / f"{SEED}.yaml", seeds / f"{FICTION}.yaml"]
+    assert _build(seeds).built == 2
+    store = Cache(seeds.parent / "cache", seeds, "another salt")  # the entries are by record, whatever the salt
+    assert [store.changed(record) for record in records] == [False, False]
+    text = seeds / f"{FICTION}.txt"
+    later = records[1].stat().st_mtime_ns + 10**9  # a second after: newer than any entry, whatever the clock
+    os.utime(text, ns=(later, later))
+    assert [store.changed(record) for record in records] == [False, True]
+    _build(seeds)  # nothing changed in the bytes: the entry is kept as it was
+    assert store.changed(records[1])
+    assert Cache(None, seeds, "").changed(records[0])  # no cache: every record is to be built
+    assert Cache(seeds.parent / "elsewhere", seeds, "").changed(records[0])  # no entry
 
 
 def test_a_changed_article_is_built_in_a_worker_while_the_others_are_looked_up(seeds: Path, tmp_path: Path,
