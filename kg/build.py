@@ -5,6 +5,11 @@ own record and text, are cached by the digest of those inputs, kg's code, the sh
 IRI, and are made in worker processes or on a Dask cluster when there are many. Only what spans
 articles runs on the whole: a shared actor or post is the same in every record, the dataset's
 description and its check, and the files.
+
+A rebuild keeps both cores busy: the records written since the cache kept them are looked up
+first, and the workers build those it does not hold while the others are looked up; the
+description is checked in a worker while the files are written into a staging folder, which
+replaces the output folder only once the check found no violation.
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ themselves, so what comes back to the build is a result without its bytes.
 Beside the entries are the shapes' compiled plan and the findings of the dataset's description,
 named by the salt and by the description's digest: a build whose description did not change takes
 its findings from there rather than checking it again.
+
+`changed` guesses from the files' times which records were written after their entry, so that the
+build looks those up first; the guess orders the work only, and `lookup` decides by the digests.
 """
 
 from __future__ import annotations
