@@ -118,6 +118,7 @@ def build(
         inputs = (code_digest(), shapes_digest, base, f"with_text={with_text}")  # what every article's result depends on
         salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
         store = Cache(_cache_folder(cache, out), seeds, salt)
+        store.share()
     with stages("shapes"):  # before any worker starts, so that the workers inherit the plan
         try:
             PLANS[str(shapes_folder)] = store.plan(lambda: plan_for(shapes_folder))

@@ -120,9 +120,25 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds: Path):
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("Reporters at the talks", "Reporters at the meeting"), encoding="utf-8")
     _build(seeds)
-    kept = sorted(path.suffix for path in (seeds.parent / "cache").rglob("*") if path.is_file())
-    # one entry a record (its JSON and its graph's four files), the shapes' plan and the description's findings
-    assert kept == sorted([".json"] * 4 + [".nq", ".ttl", ".trig", ".jsonld"] * 2)
+    files = [path for path in (seeds.parent / "cache").rglob("*") if path.is_file() and path.name != ".lock"]
+    # one entry a record (its JSON and its graph's four files), the shapes' plan and the description's
+    # findings; beside them the lock that builds share (kg.engine.cache.Cache.share)
+    assert sorted(path.suffix for path in files) == sorted([".json"] * 4 + [".nq", ".ttl", ".trig", ".jsonld"] * 2)
+
+
+def test_a_build_does_not_prune_the_cache_while_another_build_uses_it(seeds: Path):
+    _build(seeds)
+    cache = seeds.parent / "cache"
+    other = Cache(cache, seeds, "another build's salt")
+    other.share()  # a build running at once, which may be reading the files this one no longer uses
+    record = seeds / f"{FICTION}.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("Reporters at the talks", "Reporters at the meeting"),
+                      encoding="utf-8")
+    assert _build(seeds).built == 1
+    assert len(list(cache.rglob("*.jsonld"))) == 3  # the changed article's old files are still there
+    del other  # that build ends: its lock goes with it
+    assert _build(seeds).built == 0
+    assert len(list(cache.rglob("*.jsonld"))) == 2  # alone, the build pruned them
 
 
 def test_an_error_is_not_cached_and_the_other_articles_are(seeds: Path):

@@ -19,6 +19,10 @@ its findings from there rather than checking it again.
 
 `changed` guesses from the files' times which records were written after their entry, so that the
 build looks those up first; the guess orders the work only, and `lookup` decides by the digests.
+
+Builds may run at once on one folder (eight hash seeds in a test, two terminals): each holds it
+with a shared lock (`share`), and only a build that holds it alone prunes it, so that no build
+removes a file another is reading or writing.
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # not on a POSIX system: builds that run at once may prune each other's files
+    fcntl = None
+
 from kg.check import Finding
 from kg.engine.article import GRAPH_PARTS, ArticleResult
 from kg.resources import package_digest
@@ -41,6 +50,7 @@ from kg.write import GraphText, with_fragments
 __all__ = ["Cache", "code_digest", "file_digest"]
 
 _FORMAT = 5  # bumped when an entry's layout changes
+_LOCK = ".lock"  # in the folder: every build that uses it holds it shared, and prunes it only alone
 _GRAPH_FILES = (".nq", ".ttl", ".trig", ".jsonld")  # the graph's N-Quads and its fragments of the files
 _TEXT_FILES = tuple(".text" + suffix for suffix in _GRAPH_FILES)  # the same of the full text's graph
 
@@ -65,9 +75,27 @@ class Cache:
     def __init__(self, folder: Path | None, seeds: Path, salt: str) -> None:
         self.salt = salt
         self.folder = None
+        self._lock = None
         if folder is not None:
             seeds_key = hashlib.sha256(str(seeds.resolve()).encode()).hexdigest()[:16]
             self.folder = folder / seeds_key
+
+    def __getstate__(self) -> dict:
+        # A worker given `store` holds no lock of its own: the build's holds while its workers run.
+        return {**self.__dict__, "_lock": None}
+
+    def share(self) -> None:
+        """Hold the folder as one of the builds that use it (a shared lock), so that no other build
+        prunes it while this one reads and writes its files; `prune` lets it go, or the end of the
+        process. A folder that cannot be locked is used all the same, and never pruned."""
+        if self.folder is None or fcntl is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock = open(self.folder / _LOCK, "ab")
+            fcntl.flock(self._lock, fcntl.LOCK_SH)  # waits while another build prunes
+        except OSError:
+            self._release()
 
     def _entry(self, record: Path) -> Path:
         return self.folder / (hashlib.sha256(record.name.encode()).hexdigest()[:32])
@@ -194,22 +222,45 @@ class Cache:
 
     def prune(self, results: list[ArticleResult], *graphs: GraphText) -> None:
         """Remove every entry and file that none of `results` (this build's) uses, nor the findings
-        of `graphs` (its description)."""
+        of `graphs` (its description); only when no other build holds the folder (see `share`),
+        whose files would be removed under it: the last of builds run at once prunes."""
         if self.folder is None or not self.folder.is_dir():
             return
-        kept = {f"plan-{self.salt[:32]}.json", *(self._findings_file(graph).name for graph in graphs)}
-        for result in results:
-            kept.add(self._entry(Path(result.record_path)).with_suffix(".json").name)
-            for graph in (result.graph, result.text):
-                if graph is not None:
-                    parts = (getattr(graph, part) for part in GRAPH_PARTS)
-                    kept.update(part.name for part in parts if isinstance(part, Path))
-        for path in self.folder.iterdir():
-            if path.name not in kept:
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+        try:
+            if not self._alone():
+                return
+            kept = {_LOCK, f"plan-{self.salt[:32]}.json", *(self._findings_file(graph).name for graph in graphs)}
+            for result in results:
+                kept.add(self._entry(Path(result.record_path)).with_suffix(".json").name)
+                for graph in (result.graph, result.text):
+                    if graph is not None:
+                        parts = (getattr(graph, part) for part in GRAPH_PARTS)
+                        kept.update(part.name for part in parts if isinstance(part, Path))
+            for path in self.folder.iterdir():
+                if path.name not in kept:
+                    if path.is_dir():
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        path.unlink(missing_ok=True)
+        finally:
+            self._release()
+
+    def _alone(self) -> bool:
+        """Whether this build may prune: it holds the folder alone (or no lock can be had here)."""
+        if fcntl is None:
+            return True
+        if self._lock is None:
+            return False
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # BlockingIOError: another build holds it
+            return False
+        return True
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # which lets the lock go
+            self._lock = None
 
 
 def _write_whole(path: Path, data: bytes) -> None:
