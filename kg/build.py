@@ -137,9 +137,9 @@ def build(
             raise totals.error
         with stages("across articles"):
             metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
-            description = _Description(metadata, store, runner, str(shapes_folder))
-            if any(finding.severity == "Violation" for finding in totals.findings.values()):
-                _conform(totals, description)  # raises, with the description's findings in the report too
+            verdict = _Verdict(totals, metadata, store, runner, str(shapes_folder))
+            if verdict.articles_violate():
+                verdict.conform()  # raises, with the description's findings in the report too
         graphs = [article.graph for article in articles]
         full_texts = [article.text for article in articles if article.text is not None]
         described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
@@ -148,7 +148,7 @@ def build(
             # written; they replace `out` only if it conforms.
             files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
                                   describe_files=functools.partial(file_triples, described),
-                                  confirm=functools.partial(_conform, totals, description))
+                                  confirm=verdict.conform)
     with stages("cache"):
         store.prune(articles, metadata)
     return BuildResult(
@@ -160,7 +160,7 @@ def build(
         out=out,
         files=files,
         texts=[*graphs, *full_texts, metadata],
-        warnings=_findings(totals, description),
+        warnings=verdict.findings(),
         built=runner.added,
         stages=stages,
     )
@@ -184,37 +184,39 @@ def _look_up(records: list[Path], store: Cache, totals: _Folding, runner: Runner
             totals.cached(index, result)
 
 
-class _Description:
-    """The findings of the dataset's description: those the cache kept for it, or else those of its
-    check, started here (in a worker process, if the runner's were started) and waited for when
-    first asked for."""
+class _Verdict:
+    """Every finding of the build: the articles' (folded in `totals`) and the dataset description's,
+    which the cache kept for it or else its check gives, started here (in a worker process, if the
+    runner's were started) and waited for when first asked for."""
 
-    def __init__(self, metadata: GraphText, store: Cache, runner: Runner, shapes: str) -> None:
-        self.metadata, self.store = metadata, store
+    def __init__(self, totals: Totals, metadata: GraphText, store: Cache, runner: Runner, shapes: str) -> None:
+        self.totals, self.metadata, self.store = totals, metadata, store
         self.kept = store.kept_findings(metadata)
         self.checking = runner.call(check_graph_text, metadata, shapes) if self.kept is None else None
+        self._findings: list[Finding] | None = None
+
+    def articles_violate(self) -> bool:
+        """Whether an article's own findings hold a violation (known without the description's)."""
+        return any(finding.severity == "Violation" for finding in self.totals.findings.values())
 
     def findings(self) -> list[Finding]:
-        """The findings, once the check is done (kept for the next build)."""
-        if self.kept is None:
-            wait_for([self.checking])
-            self.kept = self.checking.result()
-            self.store.keep_findings(self.metadata, self.kept)
-        return self.kept
+        """Every finding, in the report's order, once the description's check is done (its findings
+        kept for the next build)."""
+        if self._findings is None:
+            if self.kept is None:
+                wait_for([self.checking])
+                self.kept = self.checking.result()
+                self.store.keep_findings(self.metadata, self.kept)
+            self._findings = sorted([*self.totals.findings.values(), *self.kept], key=_finding_order)
+        return self._findings
 
-
-def _findings(totals: Totals, description: _Description) -> list[Finding]:
-    """Every finding of the build: the articles', then the description's, in the report's order."""
-    return sorted([*totals.findings.values(), *description.findings()], key=_finding_order)
-
-
-def _conform(totals: Totals, description: _Description) -> None:
-    """Raise NotConformingError, with every finding in its report, if one is a violation."""
-    findings = _findings(totals, description)
-    violations = [finding for finding in findings if finding.severity == "Violation"]
-    if violations:
-        raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
-                                 report="\n".join(finding.line() for finding in findings))
+    def conform(self) -> None:
+        """Raise NotConformingError, with every finding in its report, if one is a violation."""
+        findings = self.findings()
+        violations = [finding for finding in findings if finding.severity == "Violation"]
+        if violations:
+            raise NotConformingError(f"the data does not conform to the shapes: {len(violations)} violation(s)",
+                                     report="\n".join(finding.line() for finding in findings))
 
 
 def _check_license(license: str) -> None:

@@ -1,13 +1,13 @@
 """Run articles' jobs: in this process, in worker processes on this machine, or on a Dask cluster.
 
-Each outcome is handed on with its job's index as it finishes, and not held here, so that the
-build can put them in the jobs' order whoever finished first, and the output never depends on the
-scheduler. One job, or one worker, runs in this process: starting a worker costs more than a
-small article, unless the workers were started early (`Runner.start`) to build a rebuild's few
-changed articles while the build looks the others up in its cache. On this machine `keep` (the cache's `store`) runs in the worker, beside the work,
-so that a result comes back without its graph's bytes; on Dask (`kg[dask]`) it runs here, as the
-results come. The Dask workers read the records from the same paths, as on a shared file system,
-and kg's code must be installed on them.
+Each outcome is handed on with its job's index as it finishes, and not held here, so that the build
+can put them in the jobs' order whoever finished first, and the output never depends on the
+scheduler. One job, or one worker, runs in this process: starting a worker costs more than a small
+article, unless the workers were started early (`Runner.start`) to build a rebuild's few changed
+articles while the build looks the others up in its cache. On this machine `keep` (the cache's
+`store`) runs in the worker, beside the work, so that a result comes back without its graph's bytes;
+on Dask (`kg[dask]`) it runs here, as the results come. The Dask workers read the records from the
+same paths, as on a shared file system, and kg's code must be installed on them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from kg.engine.article import ArticleJob, ArticleResult, Failure, run_article
 from kg.errors import InputError
 from kg.threads import wait_for
 
-__all__ = ["Runner", "run_jobs", "default_workers"]
+__all__ = ["Runner", "default_workers"]
 
 Keep = Callable[[Path, ArticleResult], ArticleResult]
 _IN_FLIGHT = 4  # jobs a worker given at once: enough that none waits for the next
@@ -40,28 +40,12 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def run_jobs(
-    jobs: Sequence[ArticleJob],
-    done: Callable[[int, Outcome], None],
-    *,
-    workers: int = 1,
-    scheduler: str | None = None,
-    keep: Keep | None = None,
-) -> None:
-    """Run every job, each result passed through `keep` (record, result) when given, and give `done`
-    each one's index in `jobs` and outcome as it finishes. No outcome is held here once given, so
-    that a build of thousands of articles holds only what `done` keeps of them."""
-    with Runner(done, workers=workers, scheduler=scheduler, keep=keep) as runner:
-        for index, job in enumerate(jobs):
-            runner.add(index, job)
-        runner.finish()
-
-
 class Runner:
     """Jobs added one by one (`add`), run by `finish`; `start` has worker processes begin on those
     added so far while this process goes on, so that a rebuild's few changed articles are built
-    while it looks the others up in the cache. Use it in a `with` block: leaving it early (an
-    error, Ctrl-C) cancels what has not started.
+    while it looks the others up in the cache. No outcome is held here once handed to `done`, so
+    that a build of thousands of articles holds only what `done` keeps of them. Use it in a `with`
+    block: leaving it early (an error, Ctrl-C) cancels what has not started.
     """
 
     def __init__(self, done: Callable[[int, Outcome], None], *, workers: int = 1, scheduler: str | None = None,
