@@ -7,8 +7,11 @@ asserts what kg said, its exit code, and how many requests the server received.
 from __future__ import annotations
 
 import dataclasses
-import importlib.metadata
+import importlib.machinery
+import importlib.util
 import json
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -426,12 +429,32 @@ def test_a_bundled_query_is_not_read_again_and_any_other_text_is(monkeypatch):
     assert read == ["calling"]
 
 
-def test_the_table_is_not_used_with_another_version_of_rdflib(monkeypatch):
+def test_the_table_is_not_used_with_another_parser(monkeypatch, tmp_path):
+    # Another rdflib: a copy of the installed package's parser files, found where rdflib is looked for.
+    installed = Path(importlib.util.find_spec("rdflib").submodule_search_locations[0])
+    other = tmp_path / "rdflib"
+    for name in check.PARSER_FILES:
+        (other / name).parent.mkdir(parents=True, exist_ok=True)
+        (other / name).write_bytes((installed / name).read_bytes())
+    spec = importlib.machinery.ModuleSpec("rdflib", None, is_package=True)
+    spec.submodule_search_locations.append(str(other))
     check.checked_texts.cache_clear()
     try:
         with monkeypatch.context() as patched:
-            patched.setattr(importlib.metadata, "version", lambda name: "0.0.1" if name == "rdflib" else "")
-            assert check.checked_texts() == frozenset()
+            patched.setattr(check.importlib.util, "find_spec", lambda name: spec if name == "rdflib" else None)
+            assert len(check.checked_texts()) == len(list_queries())  # the same parser: the table is used
+            check.checked_texts.cache_clear()
+            with (other / check.PARSER_FILES[-1]).open("a", encoding="utf-8") as parser:
+                parser.write("\n")
+            assert check.checked_texts() == frozenset()  # one byte more: every query is read again
     finally:
         check.checked_texts.cache_clear()
     assert len(check.checked_texts()) == len(list_queries())
+
+
+def test_a_fresh_kg_query_imports_neither_rdflib_nor_importlib_metadata(built_seed):
+    code = ("import sys; from kg.cli import main\n"
+            "try:\n    main(['query', 'articles', '--out', sys.argv[1]], standalone_mode=False)\n"
+            "finally:\n    print(sorted(m for m in ('rdflib', 'importlib.metadata') if m in sys.modules), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(built_seed.out)], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
