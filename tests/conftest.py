@@ -49,17 +49,6 @@ def built_two_articles(tmp_path_factory) -> BuildResult:
 
 
 @pytest.fixture(scope="session")
-def built_seed_with_text(built_seed, tmp_path_factory) -> BuildResult:
-    """The seeds built with their texts published: by kg build --with-text, where kg has it (each
-    text in a graph of its own); else as built_seed is, each text in its article's graph."""
-    import inspect
-
-    if "with_text" not in inspect.signature(build).parameters:
-        return built_seed
-    return build(SEEDS, tmp_path_factory.mktemp("built-with-text") / "dist", with_text=True)
-
-
-@pytest.fixture(scope="session")
 def seed_site(built_seed_with_text) -> Path:
     """The site (kg site) of the seed with its text, written once for the session (read-only for tests)."""
     from kg.site.build import build_site
