@@ -5,9 +5,11 @@ Run from the repository:
     python tests/benchmarks/bench_corpus_queries.py --size 1000      # makes and builds a corpus first
     python tests/benchmarks/bench_corpus_queries.py --dist DIR --param evidence:resource=IRI
 
-Each query runs with its first example's parameters (the examples name resources of the seed, so
-a corpus may need others: `--param QUERY:KEY=VALUE` replaces that query's example, and `--param
-QUERY:` runs it without parameters). "fresh" is the
+Each query runs once for each of its examples: a query with an optional parameter is timed with it
+and without it, the widest answer. The examples name resources of the seed, so on a corpus they
+find nothing: `--param QUERY:KEY=VALUE` stands in for that query's examples with parameters (given
+more than once for one query, the parameters are used together), and `--param QUERY:` runs them
+without. "fresh" is the
 wall time of `python -m kg query NAME --format csv --out DIR` in a new process, the median of
 `--runs`; "execute" is `LocalDataset.execute` on the store opened once in this process (after a
 first run to warm up), "csv" the formatting of its answer, both medians of `--runs` in
@@ -65,11 +67,21 @@ def time_in_process(dataset, query: QueryFile, params: dict[str, str], runs: int
     return len(answer.rows), execute, csv
 
 
-def example_params(query: QueryFile, overrides: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The parameters to run the query with: the given ones, or else its first example's."""
-    if query.name in overrides:
-        return overrides[query.name]
-    return dict(query.examples[0]) if query.examples else {}
+def example_params(query: QueryFile, overrides: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """Each set of parameters to run the query with: its examples', the given ones standing in for
+    those that have parameters; no parameters for a query without examples."""
+    forms: list[dict[str, str]] = []
+    for example in query.examples or [{}]:
+        params = overrides.get(query.name, dict(example)) if example else {}
+        if params not in forms:
+            forms.append(params)
+    return forms
+
+
+def shown(params: dict[str, str]) -> str:
+    """The parameters in a table cell: an IRI by its last segment."""
+    return " ".join(f"{key}=…/{value.rsplit('/', 1)[-1]}" if "/" in value else f"{key}={value}"
+                    for key, value in params.items())
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, str]]:
@@ -98,14 +110,15 @@ def benchmark(dist: Path, runs: int, only: list[str], overrides: dict[str, dict[
     """Print the markdown table, a row per query as soon as it is timed."""
     dataset = open_dataset(dist)
     print(f"dataset: {dist}; medians of {runs} runs\n")
-    print("| query | rows | fresh s | execute ms | csv ms |\n|---|---:|---:|---:|---:|")
+    print("| query | parameters | rows | fresh s | execute ms | csv ms |\n|---|---|---:|---:|---:|---:|")
     for query in list_queries():
         if only and query.name not in only:
             continue
-        params = example_params(query, overrides)
-        rows, execute, csv = time_in_process(dataset, query, params, runs)
-        fresh = time_fresh(query, params, dist, runs)
-        print(f"| {query.name} | {rows} | {fresh:.2f} | {execute * 1000:.0f} | {csv * 1000:.0f} |", flush=True)
+        for params in example_params(query, overrides):
+            rows, execute, csv = time_in_process(dataset, query, params, runs)
+            fresh = time_fresh(query, params, dist, runs)
+            print(f"| {query.name} | {shown(params)} | {rows} | {fresh:.2f} | {execute * 1000:.0f} | {csv * 1000:.0f} |",
+                  flush=True)
 
 
 def main() -> None:
@@ -116,7 +129,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
     parser.add_argument("--only", nargs="*", default=[], metavar="NAME", help="time these queries alone")
     parser.add_argument("--param", action="append", default=[], metavar="QUERY:KEY=VALUE",
-                        help="a parameter for one query, instead of its first example's")
+                        help="a parameter for one query, instead of its examples' parameters")
     args = parser.parse_args()
     overrides = parse_overrides(args.param)
     if args.dist:
