@@ -1,4 +1,5 @@
-"""The synthetic corpus of the benchmarks: the same bytes for the same seed, and every article builds."""
+"""The synthetic corpus of the benchmarks: the same bytes for the same seed, and every article builds;
+what the query benchmark runs."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import hashlib
 import re
 from pathlib import Path
 
+from benchmarks.bench_corpus_queries import example_params, parse_overrides
 from benchmarks.corpus import write_corpus
 from kg.build import build
-from kg.query import list_queries
+from kg.query import list_queries, load_query
 from kg.write import open_store
 from kg.vocab import RDF, SCHEMA
 
@@ -53,3 +55,15 @@ def test_the_made_sort_keys_give_the_order_of_the_plain_keys(tmp_path: Path):
         made = [tuple(map(str, row)) for row in store.query(query.text)]
         assert len(made) > 1 or query.name == "said-about", query.name
         assert made == [tuple(map(str, row)) for row in store.query(plain)], query.name
+
+
+def test_the_query_benchmark_times_each_example_a_given_parameter_standing_in_for_the_examples():
+    actor_events = load_query("actor-events")  # an optional actor: an example with it, one without
+    assert example_params(actor_events, {}) == [{"actor": "https://kg.example.org/person/hun-sen"}, {}]
+    given = parse_overrides(["actor-events:actor=https://kg.example.org/person/someone"])
+    assert example_params(actor_events, given) == [{"actor": "https://kg.example.org/person/someone"}, {}]
+    evidence = load_query("evidence")  # a required resource, in both examples: one run with the given one
+    assert len(example_params(evidence, {})) == 2
+    given = parse_overrides(["evidence:resource=https://kg.example.org/person/someone"])
+    assert example_params(evidence, given) == [{"resource": "https://kg.example.org/person/someone"}]
+    assert example_params(actor_events, parse_overrides(["actor-events:"])) == [{}]
