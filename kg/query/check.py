@@ -4,9 +4,10 @@ Each query is read with rdflib's SPARQL 1.1 parser before any engine sees it, bu
 check passed already when kg was made: kg/data/checked-queries.json holds the sha256 of every
 bundled query, each of which the parser (the one whose source it names by digest) reads as a
 SELECT query that calls no endpoint. Reading one costs a fresh `kg query` up to 0.2 s (the
-parser's import and its reading), more than many answers take. `python tests/regenerate_query_table.py` writes the table
-after a bundled query changes, and tests/test_query_safety.py fails while it is out of date; a
-text it does not hold, such as a query of one's own, is read as before.
+parser's import and its reading), more than many answers take.
+`python tests/regenerate_query_table.py` writes the table after a bundled query changes, and
+tests/test_query_safety.py fails while it is out of date; a text it does not hold, such as a query
+of one's own, is read as before.
 """
 
 from __future__ import annotations
