@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,8 @@ from kg.text import shorten
 from kg.vocab import DCTERMS, GAF, NIF, RDF, RDFS, SCHEMA, SKOS, new_graph
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["Finding", "load_shapes", "check_graph", "run_shapes", "one_line", "SH"]
@@ -89,11 +92,28 @@ def load_shapes(folder: Path | None = None) -> Graph:
     if not files:
         raise InputError("no shapes (*.ttl) in the shapes folder", path=folder)
     for file in files:
+        part = new_graph()
         try:
-            shapes.parse(file, format="turtle")
+            part.parse(file, format="turtle")
         except Exception as error:  # rdflib raises many kinds for a bad file
             raise InputError(f"the shapes cannot be read: {one_line(error)}", path=file) from None
+        shapes += _blank_nodes_named(part, file.stem)
     return shapes
+
+
+# rdflib's Turtle parser names a blank node by a random id of the parse and a counter.
+_PARSED_BLANK = re.compile(r"n[0-9a-f]{32}b(\d+)")
+
+
+def _blank_nodes_named(graph: Graph, stem: str) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples of a shapes file, each blank node named by the file and rdflib's counter instead,
+    so that the shapes compile to the same plan in every process (kg.shacl.shipped ships one)."""
+    def named(term: Node) -> Node:
+        found = _PARSED_BLANK.fullmatch(term) if isinstance(term, BNode) else None
+        return BNode(f"{stem}-{found[1]}") if found else term
+
+    for triple in graph:
+        yield named(triple[0]), named(triple[1]), named(triple[2])
 
 
 def check_graph(data: Graph, shapes: Graph) -> list[Finding]:

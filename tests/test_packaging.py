@@ -31,6 +31,7 @@ def test_the_wheel_ships_shapes_queries_ontology_and_schema(wheel: Path):
     assert "kg/data/record.schema.json" in names
     assert "kg/data/sparql-analyses.json" in names  # a first build reads no constraint with rdflib's parser
     assert "kg/data/checked-queries.json" in names  # a fresh kg query reads no bundled query with it
+    assert "kg/data/shapes-plan.json" in names  # a first build compiles no shape
     shapes = {n for n in names if n.startswith("kg/shapes/") and n.endswith(".ttl")}
     assert shapes == {f"kg/shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")}
     for shipped in ("kg/site/templates/article.html", "kg/site/static/site.css", "kg/site/static/site.js",
@@ -58,3 +59,8 @@ def test_the_installed_wheel_builds_from_any_folder(wheel: Path, tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert str(target) in done.stderr, "kg was not imported from the installed wheel"
     assert (elsewhere / "out" / "kg.trig").is_file()
+    # The shapes inside the package are those the shipped plan was compiled from.
+    check = ("from kg.resources import shipped_dir; from kg.shacl.shipped import shipped_plan; "
+             "assert shipped_plan(shipped_dir('shapes')) is not None, shipped_dir('shapes')")
+    done = subprocess.run([sys.executable, "-c", check], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

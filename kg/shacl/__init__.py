@@ -53,10 +53,14 @@ def compile_shapes(shapes: Graph) -> Plan:
 
 @lru_cache(maxsize=8)
 def plan_for(folder: Path | None = None) -> Plan:
-    """The compiled shapes of a folder (kg's own shapes/ by default), compiled once per process."""
+    """The compiled shapes of a folder (kg's own shapes/ by default), compiled once per process, or
+    the plan shipped with kg where they are kg's own shapes (kg.shacl.shipped)."""
     from kg.check import load_shapes
+    from kg.resources import shipped_dir
+    from kg.shacl.shipped import shipped_plan
 
-    return compile_shapes(load_shapes(folder))
+    folder = folder or shipped_dir("shapes")
+    return shipped_plan(folder) or compile_shapes(load_shapes(folder))
 
 
 def validate_nquads(data: bytes, plan: Plan) -> list[Finding]:
