@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import rdflib
+
 import kg.shacl.shipped as shipped
 from kg.check import load_shapes
 from kg.resources import data_file, shipped_dir
@@ -62,10 +64,23 @@ def test_an_edited_shape_is_compiled_again(tmp_path: Path):
     assert plan != shipped.shipped_plan(shipped_dir("shapes"))
 
 
-def test_a_plan_of_another_compiler_or_rdflib_is_not_used(monkeypatch):
+def test_a_plan_of_another_compiler_or_rdflib_is_not_used(monkeypatch, tmp_path: Path):
     folder = shipped_dir("shapes")
     key = shipped.shapes_key(folder)
-    monkeypatch.setattr(shipped, "version", lambda name: "0.0.0")
+    # The same compiler copied elsewhere has the same key; with one line changed, another.
+    compiler = tmp_path / "shacl"
+    shutil.copytree(shipped._COMPILER, compiler, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(shipped._COMPILER.parent / "check.py", tmp_path)
+    monkeypatch.setattr(shipped, "_COMPILER", compiler)
+    assert shipped.shapes_key(folder) == key
+    engine = compiler / "compile.py"
+    engine.write_text(engine.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert shipped.shapes_key(folder) != key
+    assert shipped.shipped_plan(folder) is None
+
+    monkeypatch.undo()
+    assert shipped.shipped_plan(folder) is not None
+    monkeypatch.setattr(rdflib, "__version__", "0.0.0")
     assert shipped.shapes_key(folder) != key
     assert shipped.shipped_plan(folder) is None
 

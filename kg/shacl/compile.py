@@ -91,8 +91,8 @@ def _shape(g: Graph, node, path_node, shapes: dict) -> Shape:
     if set(g.objects(node, RDF.type)) & ({RDFS.Class} | set(g.subjects(RDFS.subClassOf, RDFS.Class))):
         raise Unsupported(f"{name}: a shape that is also a class (an implicit class target)")
     by_parameter: dict[str, list] = {}
-    # In the order of their text, not of rdflib's sets, so that the shapes compile to the same plan in
-    # every process (kg.shacl.shipped ships one); conjunctive constraints, their order changes no finding.
+    # Sorted by their terms' text, not in the order of rdflib's sets, so that the shapes compile to the
+    # same plan in every process (kg.shacl.shipped ships one); the order of constraints changes no finding.
     for predicate, value in sorted(g.predicate_objects(node), key=lambda pair: (pair[0].n3(), pair[1].n3())):
         if isinstance(predicate, URIRef) and predicate.startswith(SH):
             local = predicate[len(SH):]

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
 from pathlib import Path
+
+import rdflib
 
 from kg.resources import data_file
 from kg.shacl.plan import Plan, plan_data, plan_from_data
@@ -27,7 +28,7 @@ _COMPILER = Path(__file__).resolve().parent  # kg/shacl/; kg/check.py reads the 
 
 def shapes_key(folder: Path) -> str:
     """The digest of what a compiled plan of `folder` depends on: its shapes, kg's compiler, rdflib."""
-    digest = hashlib.sha256(f"rdflib {version('rdflib')}\0".encode())
+    digest = hashlib.sha256(f"rdflib {rdflib.__version__}\0".encode())
     code = sorted(_COMPILER.glob("*.py")) + [_COMPILER.parent / "check.py"]
     for label, paths in (("shapes", sorted(folder.glob("*.ttl"))), ("code", code)):
         for path in paths:
