@@ -36,7 +36,7 @@ from kg.engine.spanning import Totals
 from kg.errors import InputError, KgError, NotConformingError, StoreError
 from kg.iris import DEFAULT_BASE, check_base
 from kg.read import find_records
-from kg.resources import data_file, shipped_dir
+from kg.resources import data_file, shapes_digest, shipped_dir
 from kg.shacl import Unsupported, plan_for
 from kg.threads import wait_for
 from kg.vocab import new_graph
@@ -114,8 +114,8 @@ def build(
             raise cannot_write(error, out, None) from None
         records = find_records(seeds)
         shapes_folder = shipped_dir("shapes")
-        shapes_digest = _digest_folder(shapes_folder)
-        inputs = (code_digest(), shapes_digest, base, f"with_text={with_text}")  # what every article's result depends on
+        shapes_sha256 = shapes_digest(shapes_folder)
+        inputs = (code_digest(), shapes_sha256, base, f"with_text={with_text}")  # what every article's result depends on
         salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
         store = Cache(_cache_folder(cache, out), seeds, salt)
         store.share()
@@ -136,7 +136,7 @@ def build(
         if totals.error is not None:
             raise totals.error
         with stages("across articles"):
-            metadata = graph_text(describe(articles, totals, base, shapes_digest, license), "metadata")
+            metadata = graph_text(describe(articles, totals, base, shapes_sha256, license), "metadata")
             verdict = _Verdict(totals, metadata, store, runner, str(shapes_folder))
             if verdict.articles_violate():
                 verdict.conform()  # raises, with the description's findings in the report too
@@ -284,10 +284,3 @@ def _cache_folder(cache: Path | None | bool, out: Path) -> Path | None:
     if cache is True:
         return out.resolve().parent / DEFAULT_CACHE
     return cache or None
-
-
-def _digest_folder(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.ttl")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return "sha256:" + digest.hexdigest()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import kg
 
-__all__ = ["shipped_dir", "data_file", "package_digest"]
+__all__ = ["shipped_dir", "data_file", "package_digest", "shapes_digest"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -39,3 +39,12 @@ def package_digest() -> str:
         if path.is_file() and path.suffix in (".py", ".ttl", ".json", ".rq"):
             digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def shapes_digest(folder: Path) -> str:
+    """The sha256 of a shapes folder's files (*.ttl), each by its name and bytes, as "sha256:<hex>":
+    what an article's result, and a compiled plan, depend on of the shapes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.ttl")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return "sha256:" + digest.hexdigest()

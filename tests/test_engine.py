@@ -67,7 +67,7 @@ def test_a_changed_text_or_record_rebuilds_that_article_alone(seeds: Path, chang
 
 def test_changed_shapes_or_a_changed_kg_rebuild_every_article(seeds: Path, monkeypatch):
     _build(seeds)
-    monkeypatch.setattr(kg.build, "_digest_folder", lambda folder: "sha256:" + "0" * 64)
+    monkeypatch.setattr(kg.build, "shapes_digest", lambda folder: "sha256:" + "0" * 64)
     assert _build(seeds).built == 2
     monkeypatch.setattr(kg.build, "code_digest", lambda: "another kg")
     assert _build(seeds).built == 2

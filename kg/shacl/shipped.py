@@ -17,7 +17,7 @@ from pathlib import Path
 
 import rdflib
 
-from kg.resources import data_file
+from kg.resources import data_file, shapes_digest
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 
 __all__ = ["PLAN_FILE", "shapes_key", "shipped_plan", "plan_file_text"]
@@ -28,11 +28,9 @@ _COMPILER = Path(__file__).resolve().parent  # kg/shacl/; kg/check.py reads the 
 
 def shapes_key(folder: Path) -> str:
     """The digest of what a compiled plan of `folder` depends on: its shapes, kg's compiler, rdflib."""
-    digest = hashlib.sha256(f"rdflib {rdflib.__version__}\0".encode())
-    code = sorted(_COMPILER.glob("*.py")) + [_COMPILER.parent / "check.py"]
-    for label, paths in (("shapes", sorted(folder.glob("*.ttl"))), ("code", code)):
-        for path in paths:
-            digest.update(f"{label}/{path.name}\0".encode() + path.read_bytes() + b"\0")
+    digest = hashlib.sha256(f"rdflib {rdflib.__version__}\0{shapes_digest(folder)}\0".encode())
+    for path in sorted(_COMPILER.glob("*.py")) + [_COMPILER.parent / "check.py"]:
+        digest.update(f"{path.name}\0".encode() + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
