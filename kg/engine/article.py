@@ -156,6 +156,7 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
         return Failure(job.record, type(error).__name__, str(error), error.exit_code, getattr(error, "report", ""))
     # The bytes that were read and built, not the files again: both were decoded as strict UTF-8.
     record_bytes, text_bytes = article.source.encode("utf-8"), article.text.encode("utf-8")
+    terms = _Terms(graph)
     return ArticleResult(
         id=article.id,
         record_path=str(article.record_path),
@@ -166,12 +167,12 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
         text=full_text,
         text_triples=full_text.nquads.count(b"\n") if full_text else 0,
         findings=tuple(findings),
-        actors=_sorted_subjects(graph, SEM.Actor),
-        events=_sorted_subjects(graph, SEM.Event),
-        statements=_sorted_subjects(graph, SCHEMA.Claim),
-        subjects=tuple(sorted({str(subject) for subject in graph.subjects()})),
-        predicates=tuple(sorted({str(predicate) for predicate in graph.predicates()})),
-        vocabularies=_vocabularies(graph),
+        actors=terms.of_type(SEM.Actor),
+        events=terms.of_type(SEM.Event),
+        statements=terms.of_type(SCHEMA.Claim),
+        subjects=_texts(terms.subjects),
+        predicates=_texts(terms.predicates),
+        vocabularies=terms.vocabularies(),
         shared=_shared_fields(article),
         inputs={
             str(article.record_path): hashlib.sha256(record_bytes).hexdigest(),
@@ -219,17 +220,33 @@ def _shapes(folder: str):
     return load_shapes(Path(folder))
 
 
-def _sorted_subjects(graph, cls) -> tuple[str, ...]:
-    return tuple(sorted({str(subject) for subject in graph.subjects(RDF.type, cls)}))
+class _Terms:
+    """The subjects, predicates and typed resources of a graph, read in one pass over its triples."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.subjects: set = set()
+        self.predicates: set = set()
+        self.types: dict = {}  # class -> its instances
+        for subject, predicate, obj in graph:
+            self.subjects.add(subject)
+            self.predicates.add(predicate)
+            if predicate == RDF.type:
+                self.types.setdefault(obj, set()).add(subject)
+
+    def of_type(self, cls) -> tuple[str, ...]:
+        return _texts(self.types.get(cls, ()))
+
+    def vocabularies(self) -> tuple[str, ...]:
+        """The profile's namespaces whose terms the graph uses as predicates or classes."""
+        used = {str(term) for term in (*self.predicates, *self.types)}
+        return tuple(sorted(
+            str(namespace) for prefix, namespace in PREFIXES.items()
+            if prefix not in ("rdf", "xsd", "wd") and any(term.startswith(str(namespace)) for term in used)
+        ))
 
 
-def _vocabularies(graph) -> tuple[str, ...]:
-    """The profile's namespaces whose terms the graph uses as predicates or classes."""
-    used = {str(p) for p in graph.predicates()} | {str(o) for o in graph.objects(None, RDF.type)}
-    return tuple(sorted(
-        str(namespace) for prefix, namespace in PREFIXES.items()
-        if prefix not in ("rdf", "xsd", "wd") and any(term.startswith(str(namespace)) for term in used)
-    ))
+def _texts(terms) -> tuple[str, ...]:
+    return tuple(sorted({str(term) for term in terms}))
 
 
 _ACTOR_FIELDS = ("kind", "name", "label", "wikidata", "description")
