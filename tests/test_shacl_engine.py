@@ -25,7 +25,7 @@ from test_shapes_mutations import MUTATIONS, Mutation
 from kg.check import Finding, load_shapes, run_shapes
 from kg.shacl import Plan, Unsupported, compile_shapes, validate_nquads, validate_quads
 from kg.shacl.data import Data
-from kg.shacl.sparql import Solutions
+from kg.shacl.solutions import Solutions
 from kg.validate import read_data
 from kg.vocab import RDF, new_graph
 

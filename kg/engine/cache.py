@@ -190,8 +190,8 @@ class Cache:
 
     def kept_findings(self, graph: GraphText) -> list[Finding] | None:
         """The findings kept for `graph` (the dataset's description) by its digest, or None: an
-        unchanged description is not checked again (which would import pyshacl, for its literal
-        comparisons, in a build that takes every article from the cache)."""
+        unchanged description is not checked again (which would import kg's SHACL engine in a
+        build that takes every article from the cache)."""
         if self.folder is None:
             return None
         return self._read(self._findings_file(graph), lambda data: [Finding(**finding) for finding in data])

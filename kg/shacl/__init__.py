@@ -6,8 +6,11 @@ evaluating each SPARQL constraint once per focus node, and Python walking every 
 
 How: the shapes are compiled once into a Plan (kg.shacl.compile), plain data that pickles to
 worker processes. Each graph is read once into rdflib terms indexed by dicts (kg.shacl.data);
-SHACL Core runs over them following pyshacl's components (kg.shacl.engine), and SHACL-SPARQL runs
-in pyoxigraph, each constraint once per graph where that gives the same solutions (kg.shacl.sparql).
+SHACL Core runs over them following pyshacl's components (kg.shacl.engine, kg.shacl.components,
+with pyshacl's literal helpers in kg.shacl.literals), and SHACL-SPARQL runs in pyoxigraph
+(kg.shacl.solutions), each constraint once per graph where that gives the same solutions
+(kg.shacl.sparql, which reads the constraints when the shapes are compiled). Checking a graph
+against kg's shipped plan imports neither pyshacl nor rdflib's SPARQL parser.
 The findings are kg.check.Finding objects, equal to kg.check.run_shapes' and in its order; tests
 hold the two paths to that on every fixture and mutation of the shapes tests.
 
@@ -40,8 +43,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "Unsupported", "compile_shapes", "plan_for", "validate_nquads", "validate_quads"]
 
-# The compiler reads SPARQL with rdflib's parser and the engine uses pyshacl's literal comparisons:
-# both are imported on first use, so that a rebuild whose plan and graphs are all cached loads neither.
+# The compiler (rdflib's SPARQL parser, pyshacl's constants) and the engine are imported on first use:
+# a rebuild whose plan and graphs are all cached loads neither, a first build with the shipped plan
+# only the engine.
 
 
 def compile_shapes(shapes: Graph) -> Plan:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pyshacl.constraints.core.string_based_constraints import StringBasedConstraintBase
-from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
-from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.check import _term_text
+from kg.shacl.literals import compare_literal, has_value_of, value_text
 
 __all__ = ["CHECKS", "COMPONENTS", "Result", "TERMS"]
 
@@ -27,8 +25,6 @@ _EMPTY: dict = {}
 _LANG_STRING, _RDFS_LITERAL, _RDFS_DATATYPE = RDF.langString, RDFS.Literal, RDFS.Datatype
 _XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 TERMS = (_LANG_STRING, _RDFS_LITERAL, _RDFS_DATATYPE, _XSD_STRING)
-_value_text = StringBasedConstraintBase.value_node_to_string
-_actual_datatype = DatatypeConstraintComponent._assert_actual_datatype
 
 
 def _component(local: str) -> str:
@@ -98,13 +94,13 @@ def _datatype_matches(value, rule) -> bool:
     if datatype is None and value.language is None:  # a plain literal: its value is its string
         return rule is _XSD_STRING or rule is _RDFS_LITERAL
     if datatype == rule:
-        return getattr(value, "ill_typed", None) is not True and _actual_datatype(None, value, rule)
+        return getattr(value, "ill_typed", None) is not True and has_value_of(value, rule)
     if rule is _RDFS_LITERAL:
         return True
     if rule is _RDFS_DATATYPE:
         return bool(datatype)
     if rule is _LANG_STRING and value.language:
-        return _actual_datatype(None, value, rule)
+        return has_value_of(value, rule)
     return False
 
 
@@ -131,14 +127,14 @@ def _min_length(run, shape, check, focus, values):
     if minimum == 0:
         return True, []
     found = [_result(shape, focus, "minLength", v) for v in values
-             if type(v) is BNode or len(_value_text(v)) < minimum]
+             if type(v) is BNode or len(value_text(v)) < minimum]
     return not found, found
 
 
 def _pattern(run, shape, check, focus, values):
     regex = check[1]
     found = [_result(shape, focus, "pattern", v) for v in values
-             if type(v) is BNode or not regex.search(_value_text(v))]
+             if type(v) is BNode or not regex.search(value_text(v))]
     return not found, found
 
 

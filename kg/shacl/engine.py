@@ -25,7 +25,7 @@ from kg.check import Finding, _label, _term_text, evidence, path_text
 from kg.shacl.components import CHECKS, COMPONENTS, TERMS, Result
 from kg.shacl.data import Data
 from kg.shacl.plan import Plan, Shape, Term, Unsupported
-from kg.shacl.sparql import Solutions
+from kg.shacl.solutions import Solutions
 
 __all__ = ["link", "validate"]
 

@@ -1,4 +1,5 @@
-"""SHACL-SPARQL constraints: read as pyshacl reads them, run by pyoxigraph, in one pass where that is exact.
+"""SHACL-SPARQL constraints compiled: read as pyshacl reads them, to run by pyoxigraph (kg.shacl.solutions),
+in one pass where that is exact.
 
 pyshacl runs a constraint's SELECT once per focus node with $this pre-bound. In Oxigraph each such
 run takes ~0.2 ms, and the seed asks kg's 36 constraints about ~700 focus nodes: 0.15 s. So a query
@@ -18,7 +19,6 @@ import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-import pyoxigraph as ox
 import rdflib
 from pyshacl.consts import OWL_PFX, RDF_PFX, RDFS_PFX
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
@@ -29,10 +29,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.resources import data_file
-from kg.shacl.data import from_store
 from kg.shacl.plan import SparqlConstraint, Unsupported
 
-__all__ = ["compile_sparql", "analyse_query", "analyses_table", "query_key", "ANALYSES", "runs_in_one_pass", "Solutions"]
+__all__ = ["compile_sparql", "analyse_query", "analyses_table", "query_key", "ANALYSES", "runs_in_one_pass"]
 
 SH = "http://www.w3.org/ns/shacl#"
 THIS = Variable("this")
@@ -330,41 +329,3 @@ def _binds_where_mentioned(node: CompValue) -> set:
     if THIS not in certain and _mentions_this(node):
         raise _NotInOnePass
     return certain
-
-
-class Solutions:
-    """The solutions of SPARQL constraints over one data graph, as rdflib terms, by focus node."""
-
-    def __init__(self, data, back: dict) -> None:
-        self.data, self.back = data, back  # back: the store's literal -> the data's, where a query can reach it
-        self._by_focus: dict[str, dict] = {}  # constraint key -> {focus: rows} for one-pass constraints
-        self._single: dict[tuple, list] = {}
-
-    def rows(self, constraint: SparqlConstraint, focus) -> list[dict]:
-        """The solutions for `focus`, each a dict of the projected variables' values (None when unbound)."""
-        if constraint.batch:
-            grouped = self._by_focus.get(constraint.key)
-            if grouped is None:
-                grouped = self._by_focus[constraint.key] = {}
-                for row in self._run(constraint, None):
-                    grouped.setdefault(row["this"], []).append(row)
-            return grouped.get(focus, [])
-        key = (constraint.key, focus)
-        if key not in self._single:
-            self._single[key] = self._run(constraint, focus)
-        return self._single[key]
-
-    def _run(self, constraint: SparqlConstraint, focus) -> list[dict]:
-        substitutions = None if focus is None else {ox.Variable("this"): self.data.to_store(focus)}
-        solutions = self.data.store.query(constraint.query, substitutions=substitutions, use_default_graph_as_union=True)
-        computed, back = constraint.computed, self.back
-        rows = []
-        for solution in solutions:
-            row = {}
-            for variable in constraint.variables:
-                value = solution[variable]
-                if value is not None:
-                    value = back.get(value) if variable not in computed and value in back else from_store(value)
-                row[variable] = value
-            rows.append(row)
-        return rows
