@@ -81,7 +81,9 @@ ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # and carriage return; DEL; U+FFFE, U+FFFF) and what it reads as a line break although a person
 # sees none (U+0085, U+2028, U+2029), which would shift every line number after it. Inside double
 # quotes, an escape (\x07, \N, \L, \P) still writes any of them. The article text may hold them all.
-_NOT_IN_RECORD = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Lone surrogates too, which no UTF-8 file holds. Written as the characters refused rather than those
+# allowed, a class Python compiles in a millisecond rather than seven.
+_NOT_IN_RECORD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _YAML_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,59}")

@@ -601,3 +601,17 @@ def test_a_quote_escaping_odd_characters_is_found_in_the_article_text(seeds: Pat
 
     span = article.record.actors[0].quotes[1].span
     assert article.text[span.begin : span.end] == "Para\u2028graph\x1cend"
+
+
+def test_a_record_may_hold_every_character_yaml_reads_as_written_and_no_other():
+    """The refused characters, as kg.read lists them, are the complement of what YAML 1.1 allows in
+    a stream (tab, line feed, carriage return, printable ASCII, U+00A0 to U+FFFD but the surrogates,
+    and beyond U+FFFF) less the line breaks a person does not see (U+0085, U+2028, U+2029)."""
+    from kg.read import _NOT_IN_RECORD
+
+    def allowed(code: int) -> bool:
+        return (code in (0x09, 0x0A, 0x0D) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+                or 0xE000 <= code <= 0xFFFD or code >= 0x10000) and code not in (0x2028, 0x2029)
+
+    wrong = [hex(code) for code in range(0x110000) if (_NOT_IN_RECORD.match(chr(code)) is None) != allowed(code)]
+    assert wrong == []
