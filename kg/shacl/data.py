@@ -135,7 +135,9 @@ def from_store(term):
     kind = type(term)
     if kind is ox.Literal:
         return _literal(term)
-    return URIRef(term.value) if kind is ox.NamedNode else BNode(term.value)  # a blank node BIND made
+    if kind is ox.NamedNode:
+        return str.__new__(URIRef, term.value)  # as _Converter: URIRef() would check again what pyoxigraph checked
+    return BNode(term.value)  # a blank node BIND made
 
 
 class _Converter:
