@@ -4,7 +4,8 @@ A check is a tuple made once per process (kg.shacl.engine links the plan): its f
 parameters as rdflib terms, compiled patterns or linked shapes. Each function follows pyshacl's
 component of the same name: the same value nodes fail, with the same sh:value, and the same
 conformance for shapes nested in sh:or, sh:and, sh:xone, sh:not, sh:node and sh:qualifiedValueShape.
-Literal comparisons and string forms call pyshacl's own helpers on the same rdflib terms.
+Literal comparisons and string forms are pyshacl's helpers, as kg.shacl.literals writes them (held to
+pyshacl's own by tests/test_shacl_literals.py), on the same rdflib terms.
 """
 
 from __future__ import annotations
