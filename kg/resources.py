@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import kg
 
-__all__ = ["shipped_dir", "data_file", "package_digest", "shapes_digest"]
+__all__ = ["shipped_dir", "data_file", "package_digest", "shapes_digest", "add_files"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -35,16 +36,19 @@ def data_file(name: str) -> Path:
 def package_digest() -> str:
     """The sha256 of kg's version and of its own code and data (*.py, *.ttl, *.json, *.rq in the package)."""
     digest = hashlib.sha256(f"{kg.__version__}\0".encode())
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".ttl", ".json", ".rq"):
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    files = [path for path in sorted(_PACKAGE.rglob("*"))
+             if path.is_file() and path.suffix in (".py", ".ttl", ".json", ".rq")]
+    return add_files(digest, files, _PACKAGE).hexdigest()
 
 
 def shapes_digest(folder: Path) -> str:
     """The sha256 of a shapes folder's files (*.ttl), each by its name and bytes, as "sha256:<hex>":
     what an article's result, and a compiled plan, depend on of the shapes."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.ttl")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return "sha256:" + digest.hexdigest()
+    return "sha256:" + add_files(hashlib.sha256(), sorted(folder.glob("*.ttl")), folder).hexdigest()
+
+
+def add_files(digest, paths: Iterable[Path], base: Path):
+    """`digest` (a hashlib object) updated with each file in turn: its path from `base`, NUL, its bytes."""
+    for path in paths:
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest

@@ -19,6 +19,7 @@ from pyshacl.rdfutil.compare import compare_literal as pyshacl_compare
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from conftest import SEEDS
 from kg.shacl.literals import compare_literal, has_value_of, value_text
 
 DATATYPES = [XSD.string, RDF.langString, XSD.integer, XSD.nonNegativeInteger, XSD.decimal, XSD.float, XSD.double,
@@ -109,7 +110,7 @@ def test_checking_a_graph_does_not_import_pyshacl(tmp_path):
     """A first build of the seed checks its graph with kg's shipped plan, which needs neither pyshacl nor
     rdflib's SPARQL parser (about 0.15 s of imports)."""
     script = ("import sys; from pathlib import Path; from kg.build import build; "
-              f"build(Path('seeds'), Path({str(tmp_path / 'dist')!r}), cache=False); "
+              f"build(Path({str(SEEDS)!r}), Path({str(tmp_path / 'dist')!r}), cache=False); "
               "print(sorted(name for name in sys.modules if name.startswith(('pyshacl', 'rdflib.plugins.sparql'))))")
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"

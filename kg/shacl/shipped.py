@@ -17,7 +17,7 @@ from pathlib import Path
 
 import rdflib
 
-from kg.resources import data_file, shapes_digest
+from kg.resources import add_files, data_file, shapes_digest
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 
 __all__ = ["PLAN_FILE", "shapes_key", "shipped_plan", "plan_file_text"]
@@ -29,9 +29,8 @@ _COMPILER = Path(__file__).resolve().parent  # kg/shacl/; kg/check.py reads the 
 def shapes_key(folder: Path) -> str:
     """The digest of what a compiled plan of `folder` depends on: its shapes, kg's compiler, rdflib."""
     digest = hashlib.sha256(f"rdflib {rdflib.__version__}\0{shapes_digest(folder)}\0".encode())
-    for path in sorted(_COMPILER.glob("*.py")) + [_COMPILER.parent / "check.py"]:
-        digest.update(f"{path.name}\0".encode() + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    compiler = sorted(_COMPILER.glob("*.py")) + [_COMPILER.parent / "check.py"]
+    return add_files(digest, compiler, _COMPILER.parent).hexdigest()
 
 
 def shipped_plan(folder: Path) -> Plan | None:
