@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -55,10 +56,11 @@ _GRAPH_FILES = (".nq", ".ttl", ".trig", ".jsonld")  # the graph's N-Quads and it
 _TEXT_FILES = tuple(".text" + suffix for suffix in _GRAPH_FILES)  # the same of the full text's graph
 
 
-def file_digest(path: Path) -> str | None:
+def file_digest(path: str | Path) -> str | None:
     """The sha256 of a file's bytes, or None where it cannot be read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as file:
+            return hashlib.sha256(file.read()).hexdigest()
     except OSError:
         return None
 
@@ -76,6 +78,7 @@ class Cache:
         self.salt = salt
         self.folder = None
         self._lock = None
+        self._folders: dict[str, str] = {}  # each records' folder looked up -> its real path
         if folder is not None:
             seeds_key = hashlib.sha256(str(seeds.resolve()).encode()).hexdigest()[:16]
             self.folder = folder / seeds_key
@@ -97,29 +100,37 @@ class Cache:
         except OSError:
             self._release()
 
+    def _real(self, folder: str) -> str:
+        """A records' folder with its links resolved, once per build rather than once per record."""
+        if folder not in self._folders:
+            self._folders[folder] = os.path.realpath(folder)
+        return self._folders[folder]
+
     def _entry(self, record: Path) -> Path:
         return self.folder / (hashlib.sha256(record.name.encode()).hexdigest()[:32])
 
     def _parts(self, entry: Path, digest: str, suffixes: tuple[str, ...]) -> tuple[Path, ...]:
         """The files of a graph's N-Quads and fragments, named by the digest of its N-Quads and the salt."""
         key = hashlib.sha256(f"{self.salt}\0{digest}".encode()).hexdigest()[:24]
-        return tuple(entry.with_name(f"{entry.name}-{key}{suffix}") for suffix in suffixes)
+        return tuple(Path(f"{entry}-{key}{suffix}") for suffix in suffixes)
 
     def lookup(self, record: Path) -> ArticleResult | None:
         """The cached result of `record`, if every input it read is unchanged; its graphs' parts are
-        the cache's files, which are not read here."""
+        the cache's files, which are not read here. (Plain strings and `os` calls: a rebuild of
+        thousands of articles looks each up, and pathlib's objects cost more than the reads.)"""
         if self.folder is None:
             return None
         entry = self._entry(record)
-        folder = record.parent.resolve()
+        folder = os.path.join(self._real(str(record.parent)), "")  # with its separator, "/" alone for the root
         try:
-            data = json.loads((entry.with_suffix(".json")).read_text(encoding="utf-8"))
+            with open(f"{entry}.json", "rb") as file:
+                data = json.loads(file.read())
             if data.get("salt") != self.salt or data.get("record") != str(record):
                 return None
             for path, digest in data["result"]["inputs"].items():
                 # An article reads files in its record's folder only; an entry that names another
                 # file (/dev/zero, say) is not kg's and is not read.
-                if not Path(path).resolve().is_relative_to(folder) or file_digest(Path(path)) != digest:
+                if not os.path.realpath(path).startswith(folder) or file_digest(path) != digest:
                     return None
             result = data["result"]
             graph = self._held(entry, result["graph"], _GRAPH_FILES)
@@ -149,7 +160,7 @@ class Cache:
         """The files of a graph the entry describes; OSError if one is missing."""
         parts = self._parts(entry, graph["digest"], suffixes)
         for part in parts:
-            if not part.is_file():
+            if not stat.S_ISREG(os.stat(part).st_mode):
                 raise FileNotFoundError(part)
         return parts
 
