@@ -43,11 +43,18 @@ def start_thread(target: Callable[..., Any], *args: Any, name: str, **kwargs: An
 
 
 def wait_for(futures: Collection[Future], *, first: bool = False) -> set[Future]:
-    """The futures done once all are done (or, with `first`, once any is), waiting a slice at a time."""
-    while True:
-        finished, _ = wait(futures, timeout=_SLICE, return_when=FIRST_COMPLETED if first else ALL_COMPLETED)
-        if (first and finished) or len(finished) == len(futures):
-            return finished
+    """The futures done once all are done (or, with `first`, once any is), waiting a slice at a time.
+
+    Only those not done yet are waited for: each slice's wait takes the lock of every future it is
+    given, and a build's files are a thousand futures done at once (its links) and a few written.
+    """
+    done = {future for future in futures if future.done()}
+    pending = [future for future in futures if future not in done]
+    while pending and not (first and done):
+        finished, _ = wait(pending, timeout=_SLICE, return_when=FIRST_COMPLETED if first else ALL_COMPLETED)
+        done |= finished
+        pending = [future for future in pending if future not in finished]
+    return done
 
 
 def join(thread: threading.Thread) -> None:

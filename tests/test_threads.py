@@ -46,6 +46,29 @@ def test_wait_for_returns_when_all_or_the_first_are_done():
     assert wait_for([done, pending]) == {done, pending}
 
 
+def test_wait_for_waits_only_for_the_futures_not_done(monkeypatch):
+    import kg.threads
+
+    given: list[int] = []
+    wait = kg.threads.wait
+
+    def counting(futures, **options):
+        given.append(len(futures))
+        return wait(futures, **options)
+
+    monkeypatch.setattr(kg.threads, "wait", counting)
+    done = [Future() for _ in range(1000)]
+    for future in done:
+        future.set_result(None)
+    writing = Future()
+    start_thread(lambda: (time.sleep(0.5), writing.set_result(None)), name="kg-test")
+    assert wait_for([*done, writing]) == {*done, writing}
+    assert given and set(given) == {1}  # each slice waits for the one future not done
+    first = Future()
+    start_thread(lambda: (time.sleep(0.3), first.set_result(None)), name="kg-test")
+    assert wait_for([first, Future()], first=True) == {first}
+
+
 def test_join_waits_for_the_thread():
     thread = start_thread(time.sleep, 0.5, name="kg-test")
     join(thread)
