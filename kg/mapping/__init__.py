@@ -6,20 +6,19 @@ part of the record (the article, actors and posts, events, times, statements) in
 
 from __future__ import annotations
 
-from rdflib import Graph
-
 from kg.iris import Iris
 from kg.mapping.actors import map_actor, map_post
 from kg.mapping.article import map_article_text, map_news_article
 from kg.mapping.events import map_event
 from kg.mapping.scope import Scope, camel
 from kg.mapping.statements import map_statement
+from kg.write.nquads import TripleSet
 from kg.read import Article
 
 __all__ = ["map_article", "map_text", "camel"]
 
 
-def map_article(article: Article, base: str) -> Graph:
+def map_article(article: Article, base: str) -> TripleSet:
     """The named graph of one article; its identifier is the graph IRI."""
     scope = Scope(article, Iris(base, article.id))
     map_news_article(scope)
@@ -34,6 +33,6 @@ def map_article(article: Article, base: str) -> Graph:
     return scope.graph
 
 
-def map_text(article: Article, base: str) -> Graph:
+def map_text(article: Article, base: str) -> TripleSet:
     """The graph of the article's full text (`<base>graph/ID/text`), apart from kg's statements."""
     return map_article_text(Scope(article, Iris(base, article.id)))

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg.mapping.scope import Scope
 from kg.mapping.times import interval
-from kg.vocab import DCTERMS, GAF, KGO, NIF, RDF, RDFS, SCHEMA, TIME, XSD, new_graph, sha256_checksum
+from kg.write.nquads import TripleSet
+from kg.vocab import DCTERMS, GAF, KGO, NIF, RDF, RDFS, SCHEMA, TIME, XSD, sha256_checksum
 
 
 def map_news_article(scope: Scope) -> None:
@@ -59,9 +60,9 @@ def map_news_article(scope: Scope) -> None:
         scope.add(*triple)
 
 
-def map_article_text(scope: Scope) -> Graph:
+def map_article_text(scope: Scope) -> TripleSet:
     """The article's full text in a graph of its own, marked with its copyright holder's rights."""
-    graph = new_graph(identifier=scope.iris.text_graph())
+    graph = TripleSet(scope.iris.text_graph())
     holder_id = copyright_holder(scope)
     graph.add((scope.context, NIF.isString, Literal(scope.article.text)))
     graph.add((scope.context, DCTERMS.rightsHolder, scope.actor_iri(holder_id)))

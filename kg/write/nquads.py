@@ -73,7 +73,8 @@ _XSD_STRING = str(XSD.string)
 class TripleSet:
     """A graph's triples as a plain set, with its identifier: all that `graph_text` reads of a graph,
     without the indexes of an rdflib Graph, which cost more than the rest of making a graph that is
-    only written (such as the dataset's description of an archive of thousands of articles)."""
+    only written (an article's graph as the mapper makes it, the dataset's description of an
+    archive of thousands of articles)."""
 
     def __init__(self, identifier: URIRef) -> None:
         self.identifier = identifier
@@ -82,6 +83,9 @@ class TripleSet:
 
     def __iter__(self) -> Iterator[tuple]:
         return iter(self._triples)
+
+    def __contains__(self, triple: tuple) -> bool:
+        return triple in self._triples
 
     def __len__(self) -> int:
         return len(self._triples)
