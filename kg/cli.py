@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import signal
 import sys
 import threading
@@ -13,7 +15,7 @@ from kg.errors import EXIT_INTERRUPTED, KgError
 from kg.stores.endpoints import STORE_TYPES
 from kg.stores.options import DEFAULT_RETRIES, DEFAULT_TIMEOUT, METHODS, VERIFY_LEVELS
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 
 class _Group(click.Group):
@@ -72,6 +74,19 @@ def store_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def run() -> None:
+    """`kg` as a program of its own: the console script and `python -m kg`.
+
+    The objects made so far are put beyond the garbage collector's reach (`gc.freeze`), and all of
+    them again as the process ends: a process that runs one command and exits need not have its
+    modules' objects traversed by each full collection and by the last one at exit (a first build
+    of the seed: about 8 % of its time). Not in `main`, which tests call in their own process.
+    """
+    gc.freeze()
+    atexit.register(gc.freeze)
+    main()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
