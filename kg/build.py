@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -136,32 +135,31 @@ def build(
         articles = _succeeded(results)
         if totals.error is not None:
             raise totals.error
+        with stages("across articles"):
+            metadata = graph_text(describe(articles, totals, base, shapes_sha256, license), "metadata")
+            verdict = _Verdict(totals, metadata, store, runner, str(shapes_folder))
+            if verdict.articles_violate():
+                verdict.conform()  # raises, with the description's findings in the report too
         graphs = [article.graph for article in articles]
         full_texts = [article.text for article in articles if article.text is not None]
         described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
-        verdict = _Verdict(totals, store, runner, str(shapes_folder))
-
-        def metadata() -> GraphText:
-            with stages("across articles"):
-                return verdict.check(graph_text(describe(articles, totals, base, shapes_sha256, license), "metadata"))
-
         with stages("files and store"):
-            # The dataset is described, and its description checked (in a worker, if they were
-            # started), while the files are written; they replace `out` only if it conforms.
+            # The description is checked (in a worker, if they were started) while the files are
+            # written; they replace `out` only if it conforms.
             files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
                                   describe_files=functools.partial(file_triples, described),
                                   confirm=verdict.conform)
     with stages("cache"):
-        store.prune(articles, verdict.metadata)
+        store.prune(articles, metadata)
     return BuildResult(
         articles=len(articles),
-        triples=totals.triples + totals.text_triples + verdict.metadata.nquads.count(b"\n"),
+        triples=totals.triples + totals.text_triples + metadata.nquads.count(b"\n"),
         actors=len(totals.actors),
         events=len(totals.events),
         statements=len(totals.statements),
         out=out,
         files=files,
-        texts=[*graphs, *full_texts, verdict.metadata],
+        texts=[*graphs, *full_texts, metadata],
         warnings=verdict.findings(),
         built=runner.added,
         stages=stages,
@@ -188,26 +186,14 @@ def _look_up(records: list[Path], store: Cache, totals: _Folding, runner: Runner
 
 class _Verdict:
     """Every finding of the build: the articles' (folded in `totals`) and the dataset description's,
-    which the cache kept for it or else its check gives, started when the description is made
-    (`check`; in a worker process, if the runner's were started) and waited for when first asked for."""
+    which the cache kept for it or else its check gives, started here (in a worker process, if the
+    runner's were started) and waited for when first asked for."""
 
-    def __init__(self, totals: Totals, store: Cache, runner: Runner, shapes: str) -> None:
-        self.totals, self.store, self.runner, self.shapes = totals, store, runner, shapes
-        self.metadata: GraphText | None = None
-        self.kept: list[Finding] | None = None
-        self.checking: Future | None = None
+    def __init__(self, totals: Totals, metadata: GraphText, store: Cache, runner: Runner, shapes: str) -> None:
+        self.totals, self.metadata, self.store = totals, metadata, store
+        self.kept = store.kept_findings(metadata)
+        self.checking = runner.call(check_graph_text, metadata, shapes) if self.kept is None else None
         self._findings: list[Finding] | None = None
-
-    def check(self, metadata: GraphText) -> GraphText:
-        """Start the check of the dataset's description `metadata`, unless the cache kept its findings;
-        raise NotConformingError at once if an article's own findings hold a violation. Returns `metadata`."""
-        self.metadata = metadata
-        self.kept = self.store.kept_findings(metadata)
-        if self.kept is None:
-            self.checking = self.runner.call(check_graph_text, metadata, self.shapes)
-        if self.articles_violate():
-            self.conform()  # raises, with the description's findings in the report too
-        return metadata
 
     def articles_violate(self) -> bool:
         """Whether an article's own findings hold a violation (known without the description's)."""

@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-import kg.write.files
 from kg.resources import data_file
 from kg.errors import InputError
 from kg import vocab
@@ -222,58 +220,6 @@ def test_graphs_are_written_in_the_order_given_then_the_metadata(tmp_path: Path)
     assert (out / "kg.ttl").read_text(encoding="utf-8").count('rdfs:label "A"') == 3  # once per graph
     nquads = [line.rsplit(" ", 2)[1] for line in (out / "kg.nq").read_text(encoding="utf-8").splitlines()]
     assert nquads == [f"<{BASE}graph/b>", f"<{BASE}graph/a>", f"<{BASE}graph/metadata>"]
-
-
-def test_a_description_made_while_the_files_are_written_gives_the_same_bytes(tmp_path: Path, monkeypatch):
-    label = (iri("person/a"), RDFS.label, Literal("A"))
-    graphs, metadata = [text_of("b", label), text_of("a", label)], text_of("metadata", label)
-    given = written(graphs, metadata, tmp_path / "given")
-    started = []
-    original = kg.write.files.Files.write
-
-    def write(self, path, content, **options):
-        started.append(path.name)
-        return original(self, path, content, **options)
-
-    monkeypatch.setattr(kg.write.files.Files, "write", write)
-    made = []
-
-    def describe():
-        made.append(list(started))  # what the writers had been given by then
-        return metadata
-
-    later = written(graphs, describe, tmp_path / "later")
-    assert len(made) == 1 and {"kg.nq", "kg.trig", "kg.ttl", "kg.jsonld"} <= set(made[0])
-    for name in ("kg.nq", "kg.trig", "kg.ttl", "kg.jsonld", "void.ttl", "graphs/a.ttl"):
-        assert (later / name).read_bytes() == (given / name).read_bytes(), name
-
-
-def test_a_description_that_fails_stops_the_writers_and_leaves_the_folder_alone(tmp_path: Path, monkeypatch):
-    label = (iri("person/a"), RDFS.label, Literal("A"))
-    out = written([text_of("a", label)], text_of("metadata", label), tmp_path / "dist")
-    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file() and "store" not in path.parts}
-    began, then = threading.Event(), kg.write._then
-
-    def writing(graphs, last):  # a writer has begun a file that ends with the description
-        began.set()
-        yield from then(graphs, last)
-
-    monkeypatch.setattr(kg.write, "_then", writing)
-
-    def describe():
-        assert began.wait(10)
-        time.sleep(0.1)  # the writer now waits for the description
-        raise InputError("the description failed", path="seeds")
-
-    threads = threading.active_count()
-    with pytest.raises(InputError, match="the description failed"):
-        written([text_of("a", label), text_of("b", label)], describe, out)
-    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file() and "store" not in path.parts} == before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["dist"]  # no staging folder left
-    deadline = time.monotonic() + 10
-    while threading.active_count() > threads and time.monotonic() < deadline:  # the writers, waiting no more
-        time.sleep(0.05)
-    assert threading.active_count() <= threads
 
 
 WRITE_FROM_FILES = """

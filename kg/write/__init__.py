@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -34,7 +33,7 @@ from kg.write.folder import (MARKER, OUTPUT_FILES, cannot_write, check_out, make
                              swap_folder, write_file)
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
 from kg.write.manifest import FILES, write_manifest
-from kg.write.nquads import GraphText, Part, TripleSet, graph_text, graph_triples, part_bytes
+from kg.write.nquads import GraphText, TripleSet, graph_text, graph_triples, part_bytes
 from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
@@ -42,33 +41,30 @@ __all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recov
            "with_fragments", "open_store", "OUTPUT_FILES", "STORE", "GRAPHS", "FILES", "MARKER"]
 
 
-def write_dataset(graphs: Sequence[GraphText], metadata: GraphText | Callable[[], GraphText], ontology: Path,
-                  out: Path, *, keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
+def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Path, out: Path, *,
+                  keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
                   describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None,
                   confirm: Callable[[], None] | None = None) -> list[Path]:
     """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
     `graphs` are the article graphs in the order every file gives them (name order), `texts` the
     graphs of the articles' full texts, published (texts/NAME.ttl) after them, `metadata` the
-    dataset's description (void.ttl, and the last graph of each file), or the function that makes
-    it: called here once the files' writers have begun on the other graphs, so that describing the
-    dataset overlaps with writing it (an error it raises stops the writers). `ontology` is the
-    Turtle file of kg's own terms, published as it is (ontology.ttl, with its authors' comments and
-    order). A graph's fragments are made here unless it carries them (`with_fragments`). void.ttl
-    is written last, with the triples `describe_files` gives of every other file as written (path
-    in `out` -> size and sha256), such as their sizes and checksums, which no file holding the
-    metadata graph can give of itself. `confirm`, if given, is called once everything is written,
-    before `out` is replaced: an error it raises (the check of the data that ran meanwhile failed,
-    say) leaves `out` as it was. Returns the files written, store/ and the lists of graphs and files
-    aside (see `STORE`, `GRAPHS`, `FILES`). `out` must be new, empty or written by kg, and must not
-    be (or be above) a folder in `keep`, such as the seeds.
+    dataset's description (void.ttl, and the last graph of each file), `ontology` the Turtle file of
+    kg's own terms, published as it is (ontology.ttl, with its authors' comments and order). A
+    graph's fragments are made here unless it carries them (`with_fragments`). void.ttl is written
+    last, with the triples `describe_files` gives of every other file as written (path in `out` ->
+    size and sha256), such as their sizes and checksums, which no file holding the metadata graph
+    can give of itself. `confirm`, if given, is called once everything is written, before `out` is
+    replaced: an error it raises (the check of the data that ran meanwhile failed, say) leaves `out`
+    as it was. Returns the files written, store/ and the lists of graphs and files aside
+    (see `STORE`, `GRAPHS`, `FILES`). `out` must be new, empty or written by kg, and must not be (or
+    be above) a folder in `keep`, such as the seeds.
     """
     out = out.resolve()
     _check_names(graphs)
     _check_names(texts)
-    data = [with_fragments(graph) for graph in [*graphs, *texts]]
-    graphs, texts = data[:len(graphs)], data[len(graphs):]
-    described: Future[GraphText] = Future()  # the metadata, which the writers reach last
+    everything = [with_fragments(graph) for graph in [*graphs, *texts, metadata]]
+    graphs, texts, metadata = everything[:len(graphs)], everything[len(graphs):-1], everything[-1]
     staging = loader = files = None
     try:
         check_out(out, keep)
@@ -85,17 +81,15 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText | Callable[[]
             (staging / "texts").mkdir()
         for graph in texts:
             files.write(staging / "texts" / f"{graph.name}.ttl", (header, graph.turtle), source=_source(graph))
+        if store:  # loads in a thread of its own while the files are written
+            loader = StoreLoader(staging / STORE, everything, previous=out)
         # The largest first, so that the two writers end together.
-        files.write(staging / "kg.nq", _parts(data, described, "nquads"))
-        files.write(staging / "kg.trig", _parts(data, described, "trig", header))
-        files.write(staging / "kg.ttl", _parts(data, described, "turtle", header))
-        files.write(staging / "kg.jsonld", jsonld(_then(data, described)))
+        files.write(staging / "kg.nq", [graph.nquads for graph in everything])
+        files.write(staging / "kg.trig", [header, *(graph.trig for graph in everything)])
+        files.write(staging / "kg.ttl", [header, *(graph.turtle for graph in everything)])
+        files.write(staging / "kg.jsonld", jsonld(everything))
         files.write(staging / "context.jsonld", _json(jsonld_context()))
         files.write(staging / "ontology.ttl", [ontology])
-        metadata = with_fragments(metadata() if callable(metadata) else metadata)
-        described.set_result(metadata)
-        if store:  # loads in a thread of its own while the files are written
-            loader = StoreLoader(staging / STORE, [*data, metadata], previous=out)
         files.wait()
         void = _void_statements(metadata, describe_files(files.written(staging)) if describe_files else ())
         write_pieces(staging / "void.ttl", (header, void))
@@ -108,7 +102,6 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText | Callable[[]
     except OSError as error:
         raise cannot_write(error, out, staging) from None
     finally:
-        described.cancel()  # if it was never made: the writers waiting for it stop
         if files is not None:
             files.stop()
         if loader is not None:
@@ -116,20 +109,6 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText | Callable[[]
         if staging is not None:
             remove(staging)  # the unfinished build, or after the swap the previous one
     return _files(out)
-
-
-def _then(graphs: Sequence[GraphText], last: Future[GraphText]) -> Iterator[GraphText]:
-    """`graphs`, then the graph `last` gives once it is made."""
-    yield from graphs
-    yield last.result()
-
-
-def _parts(graphs: Sequence[GraphText], last: Future[GraphText], part: str, header: bytes = b"") -> Iterator[Part]:
-    """`header`, then one part (see `GraphText`) of each graph and of `last`, for a writer to take in turn."""
-    if header:
-        yield header
-    for graph in _then(graphs, last):
-        yield getattr(graph, part)
 
 
 def with_fragments(graph: GraphText) -> GraphText:

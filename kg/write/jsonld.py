@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 
 from kg.vocab import PREFIXES, RDF, XSD
 from kg.write.nquads import GraphText, part_bytes
@@ -196,7 +196,7 @@ _CACHED = 100_000
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def jsonld(graphs: Iterable[GraphText]) -> Iterator[bytes]:
+def jsonld(graphs: Sequence[GraphText]) -> Iterator[bytes]:
     """The JSON-LD document of `graphs`, in their order, as chunks of UTF-8: each graph's fragment
     (`jsonld_fragment`, or the one it carries) in its object."""
     context = json.dumps(jsonld_context()["@context"], indent=2, ensure_ascii=False, sort_keys=True)
