@@ -28,7 +28,7 @@ from kg.read import Article, read_article
 from kg.resolve import resolve_times
 from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph
 from kg.write import GraphText, graph_text, with_fragments
-from kg.write.nquads import Part, part_bytes
+from kg.write.nquads import Part, TripleSet, part_bytes
 
 __all__ = ["ArticleJob", "ArticleResult", "Failure", "GRAPH_PARTS", "SharedField", "run_article", "prepare_article",
            "check_graph_text", "as_graph", "PLANS"]
@@ -223,7 +223,7 @@ def _shapes(folder: str):
 class _Terms:
     """The subjects, predicates and typed resources of a graph, read in one pass over its triples."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: TripleSet) -> None:
         self.subjects: set = set()
         self.predicates: set = set()
         self.types: dict = {}  # class -> its instances

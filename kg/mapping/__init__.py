@@ -12,8 +12,8 @@ from kg.mapping.article import map_article_text, map_news_article
 from kg.mapping.events import map_event
 from kg.mapping.scope import Scope, camel
 from kg.mapping.statements import map_statement
-from kg.write.nquads import TripleSet
 from kg.read import Article
+from kg.write.nquads import TripleSet
 
 __all__ = ["map_article", "map_text", "camel"]
 

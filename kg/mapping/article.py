@@ -14,8 +14,8 @@ from rdflib import Literal, URIRef
 
 from kg.mapping.scope import Scope
 from kg.mapping.times import interval
-from kg.write.nquads import TripleSet
 from kg.vocab import DCTERMS, GAF, KGO, NIF, RDF, RDFS, SCHEMA, TIME, XSD, sha256_checksum
+from kg.write.nquads import TripleSet
 
 
 def map_news_article(scope: Scope) -> None:

@@ -31,7 +31,7 @@ class Scope:
         self.record = article.record
         self.iris = iris
         # A set of triples, not an rdflib Graph: the mapper only adds and asks whether a triple is
-        # there, and a Graph's three indexes took half the time of mapping an article.
+        # there, and a Graph's indexes took a third of the time of mapping an article.
         self.graph = TripleSet(iris.graph())
         self.context = iris.context(len(article.text))
         self.actors = {a.id: a for a in self.record.actors}
