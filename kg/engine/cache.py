@@ -32,7 +32,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -160,7 +159,7 @@ class Cache:
         """The files of a graph the entry describes; OSError if one is missing."""
         parts = self._parts(entry, graph["digest"], suffixes)
         for part in parts:
-            if not stat.S_ISREG(os.stat(part).st_mode):
+            if not os.path.isfile(part):
                 raise FileNotFoundError(part)
         return parts
 
