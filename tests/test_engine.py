@@ -332,6 +332,26 @@ def test_a_cache_entry_naming_a_file_outside_the_records_folder_is_a_miss(seeds:
     assert _build(seeds).built == 2
 
 
+@pytest.mark.parametrize("where", ["a folder whose name begins with the records'", "a link in the records' folder"])
+def test_a_cache_entry_naming_a_readable_file_outside_the_records_folder_is_a_miss(seeds: Path, where: str):
+    # The file's digest is right, so only the refusal of a file outside the folder makes the miss.
+    outside = seeds.parent / f"{seeds.name}-other" / "record.yaml"
+    outside.parent.mkdir()
+    outside.write_text("article: {}\n", encoding="utf-8")
+    named = outside
+    if where.startswith("a link"):
+        named = seeds / "link.dat"  # not a record or text name: kg would refuse such a link itself
+        named.symlink_to(outside)
+    _build(seeds)
+    for entry in (seeds.parent / "cache").rglob("*.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if "result" not in data:
+            continue  # the shapes' plan
+        data["result"]["inputs"] = {str(named): hashlib.sha256(outside.read_bytes()).hexdigest()}
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    assert _build(seeds).built == 2
+
+
 @pytest.mark.parametrize("address", ["foo", "tcp://[::1", "inproc://x", "tls://127.0.0.1:9"])
 def test_a_scheduler_address_dask_cannot_use_is_one_error_line(run_kg, seeds: Path, address: str):
     pytest.importorskip("distributed", reason="Dask's distributed scheduler: pip install 'kg[dask]'")

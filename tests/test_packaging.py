@@ -74,19 +74,16 @@ def test_the_console_script_is_run_which_freezes_the_objects_and_keeps_the_exit_
     # In a process of its own, as the console script runs: frozen at the start and again at exit,
     # and a failing command still exits with its own code (2: bad input).
     code = ("import atexit, gc, sys\n"
-            "from kg.cli import run\n"
-            "atexit.register(lambda: print('frozen at exit', gc.get_freeze_count() > frozen, file=sys.stderr))\n"
-            "frozen = 0\n"
-            "gc.collect()\n"
             "import kg.cli\n"
-            "main = kg.cli.main\n"
-            "def counting(*args, **kwargs):\n"
+            "frozen, main = 0, kg.cli.main\n"
+            "atexit.register(lambda: print('frozen at exit', gc.get_freeze_count() > frozen, file=sys.stderr))\n"
+            "def command():\n"
             "    global frozen\n"
             "    frozen = gc.get_freeze_count()\n"
             "    print('frozen at start', frozen > 0, file=sys.stderr)\n"
-            "    return main(*args, **kwargs)\n"
-            "kg.cli.main = counting\n"
-            "run()\n")
+            "    main()\n"
+            "kg.cli.main = command\n"
+            "kg.cli.run()\n")
     done = subprocess.run([sys.executable, "-c", code, "build", "--seeds", str(tmp_path / "none"), "--out",
                            str(tmp_path / "out")], capture_output=True, text=True)
     assert done.returncode == 2, done.stderr
