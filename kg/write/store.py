@@ -131,10 +131,10 @@ class StoreLoader:
         store = pyoxigraph.Store(str(self.folder))
         default = pyoxigraph.DefaultGraph()
         try:
-            left: list[pyoxigraph.Triple] = []  # the triples that left a graph, which the default graph keeps while another holds them
+            left = []  # the triples that left a graph, which the default graph keeps while another holds them
             for iri in sorted(gone):
                 name = pyoxigraph.NamedNode(iri)
-                left += _triples(_stored_lines(store, name))
+                left += [quad.triple for quad in store.quads_for_pattern(None, None, None, name)]
                 store.remove_graph(name)
             for graph in graphs:
                 if graph.iri not in redo:
@@ -142,15 +142,14 @@ class StoreLoader:
                 if self._stopped.is_set():
                     return False
                 name = pyoxigraph.NamedNode(graph.iri)
-                held = _stored_lines(store, name)
-                wanted = _as_stored(part_bytes(graph.nquads), name)
-                lost = _triples(held - wanted)
-                for triple in lost:
-                    store.remove(pyoxigraph.Quad(*triple, name))
-                left += lost
-                added = _triples(wanted - held)
-                store.extend(pyoxigraph.Quad(*triple, name) for triple in added)
-                store.extend(pyoxigraph.Quad(*triple, default) for triple in added)
+                held = set(store.quads_for_pattern(None, None, None, name))
+                wanted = _as_stored(part_bytes(graph.nquads))
+                for quad in held - wanted:
+                    store.remove(quad)
+                    left.append(quad.triple)
+                added = wanted - held
+                store.extend(added)
+                store.extend(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, default) for quad in added)
                 if not wanted:
                     store.remove_graph(name)  # as a store loaded whole holds no empty graph
             for triple in left:
@@ -162,26 +161,11 @@ class StoreLoader:
             del store
 
 
-# A graph's quads are compared as the lines of its N-Triples, which a store gives in one call: read
-# quad by quad, a graph of a big corpus's store took a tenth of a second while the files were
-# written, each quad waiting for the interpreter's lock.
-def _stored_lines(store: pyoxigraph.Store, name: pyoxigraph.NamedNode) -> set[bytes]:
-    """The N-Triples lines of the graph `name` of `store`."""
-    return set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name).splitlines())
-
-
-def _as_stored(nquads: bytes, name: pyoxigraph.NamedNode) -> set[bytes]:
-    """The N-Triples lines of the graph `name` of `nquads` as a store gives them back (a number by its
-    value, say), to compare with a store's."""
+def _as_stored(nquads: bytes) -> set[pyoxigraph.Quad]:
+    """The quads of `nquads` as a store gives them back (a number by its value, say), to compare with a store's."""
     memory = pyoxigraph.Store()
     memory.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-    return _stored_lines(memory, name)
-
-
-def _triples(lines: set[bytes]) -> list[pyoxigraph.Triple]:
-    """The triples of N-Triples lines (kg writes no blank node, so a line stands for itself)."""
-    return [quad.triple for quad in pyoxigraph.parse(b"\n".join(sorted(lines)) + b"\n",
-                                                     format=pyoxigraph.RdfFormat.N_TRIPLES)] if lines else []
+    return set(memory)
 
 
 def _named(store: pyoxigraph.Store, triple: pyoxigraph.Triple) -> bool:
