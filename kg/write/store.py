@@ -131,10 +131,10 @@ class StoreLoader:
         store = pyoxigraph.Store(str(self.folder))
         default = pyoxigraph.DefaultGraph()
         try:
-            left = []  # the triples that left a graph, which the default graph keeps while another holds them
+            left: list[pyoxigraph.Triple] = []  # the triples that left a graph, which the default graph keeps while another holds them
             for iri in sorted(gone):
                 name = pyoxigraph.NamedNode(iri)
-                left += [quad.triple for quad in store.quads_for_pattern(None, None, None, name)]
+                left += _triples(_stored_lines(store, name))
                 store.remove_graph(name)
             for graph in graphs:
                 if graph.iri not in redo:
@@ -142,14 +142,15 @@ class StoreLoader:
                 if self._stopped.is_set():
                     return False
                 name = pyoxigraph.NamedNode(graph.iri)
-                held = set(store.quads_for_pattern(None, None, None, name))
-                wanted = _as_stored(part_bytes(graph.nquads))
-                for quad in held - wanted:
-                    store.remove(quad)
-                    left.append(quad.triple)
-                added = wanted - held
-                store.extend(added)
-                store.extend(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, default) for quad in added)
+                held = _stored_lines(store, name)
+                wanted = _as_stored(part_bytes(graph.nquads), name)
+                lost = _triples(held - wanted)
+                for triple in lost:
+                    store.remove(pyoxigraph.Quad(*triple, name))
+                left += lost
+                added = _triples(wanted - held)
+                store.extend(pyoxigraph.Quad(*triple, name) for triple in added)
+                store.extend(pyoxigraph.Quad(*triple, default) for triple in added)
                 if not wanted:
                     store.remove_graph(name)  # as a store loaded whole holds no empty graph
             for triple in left:
@@ -161,11 +162,27 @@ class StoreLoader:
             del store
 
 
-def _as_stored(nquads: bytes) -> set[pyoxigraph.Quad]:
-    """The quads of `nquads` as a store gives them back (a number by its value, say), to compare with a store's."""
+# A graph's quads are compared as the lines of its N-Triples, which a store gives in one call that
+# lets go of the interpreter's lock: read quad by quad, the store's thread held the lock for 0.6 s of
+# a rebuild of 1,000 articles (right after a full build, whose store's blocks were not yet read),
+# while the threads that write the files waited for it; 0.08 s so.
+def _stored_lines(store: pyoxigraph.Store, name: pyoxigraph.NamedNode) -> set[bytes]:
+    """The N-Triples lines of the graph `name` of `store`."""
+    return set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name).splitlines())
+
+
+def _as_stored(nquads: bytes, name: pyoxigraph.NamedNode) -> set[bytes]:
+    """The N-Triples lines of the graph `name` of `nquads` as a store gives them back (a number by its
+    value, say), to compare with a store's."""
     memory = pyoxigraph.Store()
     memory.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-    return set(memory)
+    return _stored_lines(memory, name)
+
+
+def _triples(lines: set[bytes]) -> list[pyoxigraph.Triple]:
+    """The triples of N-Triples lines (kg writes no blank node, so a line stands for itself)."""
+    return [quad.triple for quad in pyoxigraph.parse(b"\n".join(sorted(lines)) + b"\n",
+                                                     format=pyoxigraph.RdfFormat.N_TRIPLES)] if lines else []
 
 
 def _named(store: pyoxigraph.Store, triple: pyoxigraph.Triple) -> bool:
