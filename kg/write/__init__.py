@@ -150,7 +150,8 @@ def _void_statements(metadata: GraphText, triples: Iterable[tuple]) -> bytes:
     new = list(graph_text(added, metadata.name).lines())
     named = {_subject(line) for line in new}
     lines = sorted({*new, *(line for line in metadata.lines() if _subject(line) in named)})
-    written = dict(zip(_subjects(lines), turtle(graph_triples(GraphText(metadata.iri, metadata.name, b"".join(lines))))))
+    rewritten = GraphText(metadata.iri, metadata.name, b"".join(lines))
+    written = dict(zip(_subjects(lines), turtle(graph_triples(rewritten))))
     # Each subject's statements end with " .", then a blank line, which no literal holds (N-Quads and
     # so kg's Turtle write a line break in a literal as an escape).
     blocks = [block + b" .\n\n" for block in part_bytes(metadata.turtle).split(b" .\n\n")[:-1]]

@@ -96,9 +96,9 @@ def write_pieces(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int
     size and sha256.
 
     A piece that is a file is copied a megabyte at a time, so no file needs the corpus in memory;
-    each chunk is hashed as it passes, while it is in the processor's cache. (Copied by the system,
-    copy_file_range, and then read back to be hashed, kg.nq of 1,000 articles took a quarter longer.)
-    hashlib and the reads and writes let go of the GIL, so two writers work at once.
+    each chunk is hashed as it passes, while it is in the processor's cache (copying with
+    copy_file_range and then reading the file back to hash it took a quarter longer for kg.nq of
+    1,000 articles). hashlib and the reads and writes let go of the GIL, so two writers work at once.
     """
     if isinstance(content, str):
         content = content.encode("utf-8")

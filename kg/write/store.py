@@ -131,7 +131,8 @@ class StoreLoader:
         store = pyoxigraph.Store(str(self.folder))
         default = pyoxigraph.DefaultGraph()
         try:
-            left: list[pyoxigraph.Triple] = []  # the triples that left a graph, which the default graph keeps while another holds them
+            # The triples that left a graph, which the default graph keeps while another holds them.
+            left: list[pyoxigraph.Triple] = []
             for iri in sorted(gone):
                 name = pyoxigraph.NamedNode(iri)
                 left += _triples(_stored_lines(store, name))
@@ -165,7 +166,7 @@ class StoreLoader:
 # A graph's quads are compared as the lines of its N-Triples, which a store gives in one call that
 # lets go of the interpreter's lock: read quad by quad, the store's thread held the lock for 0.6 s of
 # a rebuild of 1,000 articles (right after a full build, whose store's blocks were not yet read),
-# while the threads that write the files waited for it; 0.08 s so.
+# while the threads that write the files waited for it; 0.08 s with one call.
 def _stored_lines(store: pyoxigraph.Store, name: pyoxigraph.NamedNode) -> set[bytes]:
     """The N-Triples lines of the graph `name` of `store`."""
     return set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name).splitlines())
