@@ -14,8 +14,9 @@ never changes) and only those graphs are brought to their new quads: the quads a
 into it and into the default graph; those it loses, or a graph gone, leave it, and leave the
 default graph unless another named graph still holds their triple. Otherwise the store is loaded
 whole: the named graphs from the graphs' N-Quads, the default graph from their Turtle statements,
-a batch at a time, without Oxigraph checking each IRI again (`lenient`, a fifth of the load's
-time): kg checked them when it wrote each graph's N-Quads (kg.write.nquads).
+a batch at a time, without Oxigraph checking each IRI again (`lenient`: a fifth of the N-Quads'
+load time, a tenth of the whole): kg checked them when it wrote each graph's N-Quads
+(kg.write.nquads).
 
 The store is written in a thread of its own while the files are written: pyoxigraph lets go of
 the GIL while it loads, so on two cores the store costs little more time than the files.
