@@ -33,7 +33,7 @@ from kg.write.folder import (MARKER, OUTPUT_FILES, cannot_write, check_out, make
                              swap_folder, write_file)
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
 from kg.write.manifest import FILES, write_manifest
-from kg.write.nquads import GraphText, TripleSet, graph_text, graph_triples, part_bytes
+from kg.write.nquads import GraphText, TripleSet, graph_text, graph_triples, part_bytes, quad_subject
 from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
@@ -148,8 +148,8 @@ def _void_statements(metadata: GraphText, triples: Iterable[tuple]) -> bytes:
     if not len(added):
         return part_bytes(metadata.turtle)
     new = list(graph_text(added, metadata.name).lines())
-    named = {_subject(line) for line in new}
-    lines = sorted({*new, *(line for line in metadata.lines() if _subject(line) in named)})
+    named = {quad_subject(line) for line in new}
+    lines = sorted({*new, *(line for line in metadata.lines() if quad_subject(line) in named)})
     rewritten = GraphText(metadata.iri, metadata.name, b"".join(lines))
     written = dict(zip(_subjects(lines), turtle(graph_triples(rewritten))))
     # Each subject's statements end with " .", then a blank line, which no literal holds (N-Quads and
@@ -161,15 +161,11 @@ def _void_statements(metadata: GraphText, triples: Iterable[tuple]) -> bytes:
                     for subject in sorted(kept.keys() | written.keys()))
 
 
-def _subject(line: bytes) -> bytes:
-    return line[:line.index(b"> ") + 1]
-
-
 def _subjects(lines: Iterable[bytes]) -> Iterator[bytes]:
     """The subjects of sorted lines, each once, in order."""
     previous = None
     for line in lines:
-        subject = _subject(line)
+        subject = quad_subject(line)
         if subject != previous:
             yield subject
             previous = subject

@@ -18,7 +18,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["GraphText", "TripleSet", "Part", "part_bytes", "graph_text", "split_quad", "checked_lines", "graph_triples"]
+__all__ = ["GraphText", "TripleSet", "Part", "part_bytes", "graph_text", "split_quad", "quad_subject", "checked_lines",
+           "graph_triples"]
 
 # A graph's piece of a file: its bytes, or the file that holds them and nothing else (a cache
 # entry's), which the writers copy without holding the whole corpus in memory.
@@ -157,6 +158,15 @@ def split_quad(line: bytes) -> tuple[bytes, bytes, bytes, bytes]:
     predicate = line.index(b"> ", subject + 1) + 1
     graph = line.rindex(b" <", predicate, len(line) - 3)
     return line[:subject], line[subject + 1:predicate], line[predicate + 1:graph], line[graph + 1:-3]
+
+
+def quad_subject(line: bytes) -> bytes:
+    """The subject of one canonical line, as `split_quad` finds it (up to the first `> `).
+
+    >>> quad_subject(b'<https://a/s> <https://a/p> "x" <https://a/g> .\\n')
+    b'<https://a/s>'
+    """
+    return line[:line.index(b"> ") + 1]
 
 
 def checked_lines(graph: GraphText) -> Iterator[bytes]:
