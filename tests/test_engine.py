@@ -16,7 +16,7 @@ from conftest import SEEDS, seeds_with_second_article
 from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
 from kg.engine.article import ArticleJob, run_article
-from kg.engine.cache import Cache
+from kg.engine.cache import Cache, file_digest
 from kg.engine.progress import Progress
 from kg.engine.spanning import Totals
 from kg.errors import InputError, NotConformingError
@@ -104,6 +104,46 @@ def test_a_cache_entry_missing_a_graph_file_is_a_miss(seeds: Path):
     again = _build(seeds)
     assert again.built == 1
     assert _files(again.out) == _files(first.out)
+
+
+@pytest.mark.parametrize("edit", ["longer", "the same size"])
+def test_a_cache_graph_file_changed_after_its_entry_is_a_miss_and_written_again(seeds: Path, edit: str):
+    first = _build(seeds)
+    part = next((seeds.parent / "cache").rglob("*.nq"))
+    entry = part.with_name(part.name.split("-")[0] + ".json")
+    content = part.read_bytes()
+    forged = content.replace(b"Hun Sen", b"Hun Sun") if edit == "the same size" else content + content[:200]
+    assert forged != content
+    part.write_bytes(forged)
+    kept = entry.stat().st_mtime_ns
+    os.utime(part, ns=(kept + 10**9, kept + 10**9))  # later than the entry, whatever the clock's grain
+    again = _build(seeds)
+    assert again.built == 1
+    assert _files(again.out) == _files(first.out)
+    assert part.read_bytes() == content  # the article's build wrote it again, and its entry vouches for it
+    assert _build(seeds).built == 0
+
+
+def test_the_digest_of_a_pipe_or_a_device_is_none_and_nothing_is_read(tmp_path: Path):
+    pipe = tmp_path / "text.txt"
+    os.mkfifo(pipe)  # no writer: reading it would wait for ever
+    assert file_digest(pipe) is None and file_digest("/dev/zero") is None
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "real.txt")
+    (tmp_path / "real.txt").write_bytes(b"x")
+    assert file_digest(link) == hashlib.sha256(b"x").hexdigest()
+    assert file_digest(link, follow_links=False) is None
+
+
+def test_a_text_made_a_pipe_after_a_build_is_an_input_error_not_a_wait(seeds: Path):
+    # The cache's lookup hashes the text it kept the result for: it must not open a pipe, which
+    # would wait for a writer for ever, and kg's reader then refuses it by its line.
+    _build(seeds)
+    text = seeds / f"{FICTION}.txt"
+    text.unlink()
+    os.mkfifo(text)
+    with pytest.raises(InputError, match="must be a regular file"):
+        _build(seeds)
 
 
 def test_cached_graphs_are_written_from_the_cache_files_not_held_in_memory(seeds: Path):
