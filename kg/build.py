@@ -148,8 +148,9 @@ def build(
             # written; they replace `out` only if it conforms.
             files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
                                   describe_files=functools.partial(file_triples, described),
-                                  confirm=verdict.conform)
+                                  confirm=verdict.conform, kept=store.kept_graph)
     with stages("cache"):
+        store.keep_graph(metadata)  # for the next build's update of the store
         store.prune(articles, metadata)
     return BuildResult(
         articles=len(articles),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from kg.engine.spanning import Totals
 from kg.errors import InputError, NotConformingError
 from kg.iris import DEFAULT_BASE
 from kg.resources import shipped_dir
-from kg.write import FILES
+from kg.write import FILES, GraphText, open_store
 from kg.vocab import merged
 
 SEED = "000_ce469ea1af2cc5a4"
@@ -146,6 +147,37 @@ def test_a_text_made_a_pipe_after_a_build_is_an_input_error_not_a_wait(seeds: Pa
         _build(seeds)
 
 
+def test_the_store_is_updated_from_the_description_the_cache_kept_not_read_back_from_the_store(seeds: Path,
+                                                                                              monkeypatch):
+    from kg.write import store
+
+    first = _build(seeds)
+    kept = list((seeds.parent / "cache").rglob("graph-*.nq"))
+    assert [path.read_bytes() for path in kept] == [first.texts[-1].nquads]  # the description's N-Quads
+    record = seeds / f"{FICTION}.yaml"
+    record.write_bytes(record.read_bytes() + b"# a comment changes the record's digest in the description\n")
+    monkeypatch.setattr(store, "_CHANGED_AT_MOST", 1.0)  # updated, though one graph of three changed
+    calls = Counter()
+    for name in ("_stored_lines", "_as_stored"):
+        monkeypatch.setattr(store, name, lambda *args, function=getattr(store, name): (
+            calls.update([function.__name__]) or function(*args)))
+    again = _build(seeds)
+    assert calls["_as_stored"] == 2 and calls["_stored_lines"] == 2  # the old and new description, in memory
+    fresh = build(seeds, seeds.parent / "fresh", cache=False, workers=1)
+    assert set(open_store(again.out / "store")) == set(open_store(fresh.out / "store"))
+    assert [path.read_bytes() for path in (seeds.parent / "cache").rglob("graph-*.nq")] == [again.texts[-1].nquads]
+
+
+def test_kept_n_quads_that_lost_their_digest_are_not_given(tmp_path: Path):
+    cache = Cache(tmp_path / "cache", tmp_path, "salt")
+    graph = GraphText("https://g", "metadata", b'<https://s> <https://p> "o" <https://g> .\n')
+    cache.keep_graph(graph)
+    assert cache.kept_graph(graph.sha256()) == graph.nquads
+    assert cache.kept_graph("../" + graph.sha256()[3:]) is None and cache.kept_graph("0" * 64) is None
+    next((tmp_path / "cache").rglob("graph-*.nq")).write_bytes(b"")
+    assert cache.kept_graph(graph.sha256()) is None
+
+
 def test_cached_graphs_are_written_from_the_cache_files_not_held_in_memory(seeds: Path):
     _build(seeds)
     cache = seeds.parent / "cache"
@@ -162,8 +194,9 @@ def test_the_cache_keeps_only_what_the_last_build_used(seeds: Path):
     _build(seeds)
     files = [path for path in (seeds.parent / "cache").rglob("*") if path.is_file() and path.name != ".lock"]
     # one entry a record (its JSON and its graph's four files), the shapes' plan and the description's
-    # findings; beside them the lock that builds share (kg.engine.cache.Cache.share)
-    assert sorted(path.suffix for path in files) == sorted([".json"] * 4 + [".nq", ".ttl", ".trig", ".jsonld"] * 2)
+    # findings and N-Quads; beside them the lock that builds share (kg.engine.cache.Cache.share)
+    assert sorted(path.suffix for path in files) == sorted([".json"] * 4 + [".nq", ".ttl", ".trig", ".jsonld"] * 2
+                                                           + [".nq"])
 
 
 def test_a_build_does_not_prune_the_cache_while_another_build_uses_it(seeds: Path):

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph
@@ -33,6 +34,7 @@ from kg.errors import InputError
 from kg import vocab
 from kg.vocab import GAF, NIF, RDF, RDFS, SCHEMA, SEM, new_graph
 from kg.write import FILES, GraphText, graph_text, jsonld_context, open_store, write_dataset
+from kg.write.nquads import part_bytes
 from kg.write.turtle import turtle
 
 BASE = "https://kg.example.org/"
@@ -358,16 +360,32 @@ ARTICLES = {name: (*person(name, index(number)), *person("shared"),
     ("a shared actor left both its articles", {**ARTICLES, "g": person("g"), "h": person("h")}),
     ("nothing changed", ARTICLES),
 ])
-def test_the_updated_store_holds_what_a_store_loaded_whole_holds(tmp_path: Path, monkeypatch, change, articles):
+@pytest.mark.parametrize("kept", ["read from the store", "from the N-Quads kept"])
+def test_the_updated_store_holds_what_a_store_loaded_whole_holds(tmp_path: Path, monkeypatch, change, articles, kept):
     from kg.write import store
 
     metadata = text_of("metadata", (iri("dataset"), RDFS.label, Literal("kg")))
-    out = written(corpus(**ARTICLES), metadata, tmp_path / "dist")
+    before = corpus(**ARTICLES)
+    out = written(before, metadata, tmp_path / "dist")
     whole = written(corpus(**articles), metadata, tmp_path / "whole")
+    # The previous graphs' N-Quads by digest, as the cache keeps the description's.
+    previous = {graph.sha256(): part_bytes(graph.nquads) for graph in before} if kept.startswith("from") else {}
+    asked, calls = [], Counter()
+
+    def counted(function):
+        return lambda *args: calls.update([function.__name__]) or function(*args)
+
     with monkeypatch.context() as patched:
         patched.setattr(store.StoreLoader, "_load", lambda *args: pytest.fail("loaded whole, not updated"))
-        written(corpus(**articles), metadata, out)
+        patched.setattr(store, "_stored_lines", counted(store._stored_lines))
+        patched.setattr(store, "_as_stored", counted(store._as_stored))
+        written(corpus(**articles), metadata, out, kept=lambda digest: asked.append(digest) or previous.get(digest))
     assert store_contents(out / "store") == store_contents(whole / "store"), change
+    touched = {name for name in ARTICLES if articles.get(name) != ARTICLES[name]}  # changed or gone
+    assert sorted(asked) == sorted(graph.sha256() for graph in before if graph.name in touched)
+    # The store's own lines are read only for the N-Quads (in memory), or else for each graph touched
+    # (a graph new to it has none to read).
+    assert calls["_stored_lines"] == calls["_as_stored"] + (0 if previous else len(touched))
     assert json.loads((out / ".kg-graphs.json").read_text()) == json.loads((whole / ".kg-graphs.json").read_text())
 
 

@@ -17,7 +17,9 @@ dist/'s list of files does (kg.write.manifest), without reading 500 MB again for
 
 Beside the entries are the shapes' compiled plan and the findings of the dataset's description,
 named by the salt and by the description's digest: a build whose description did not change takes
-its findings from there rather than checking it again.
+its findings from there rather than checking it again. The description's N-Quads are kept too, by
+their digest, so that the next build updates the store's copy of it from them (kg.write.store)
+rather than reading it back from the store.
 
 `changed` guesses from the files' times which records were written after their entry, so that the
 build looks those up first; the guess orders the work only, and `lookup` decides by the digests.
@@ -49,6 +51,7 @@ from kg.engine.article import GRAPH_PARTS, ArticleResult
 from kg.resources import package_digest
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 from kg.write import GraphText, with_fragments
+from kg.write.nquads import part_bytes
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
@@ -241,6 +244,30 @@ class Cache:
         if self.folder is not None:
             self._keep(self._findings_file(graph), [dataclasses.asdict(finding) for finding in findings])
 
+    def keep_graph(self, graph: GraphText) -> None:
+        """Keep the N-Quads of `graph` (the dataset's description) for the next build, by their digest."""
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                _write_whole(self._graph_file(graph.sha256()), part_bytes(graph.nquads))
+            except OSError:
+                pass
+
+    def kept_graph(self, digest: str) -> bytes | None:
+        """The N-Quads kept with the digest `digest`, if they still have it; else None."""
+        if self.folder is None:
+            return None
+        try:
+            nquads = self._graph_file(digest).read_bytes()
+        except (OSError, ValueError):  # ValueError: a digest that names no file
+            return None
+        return nquads if hashlib.sha256(nquads).hexdigest() == digest else None
+
+    def _graph_file(self, digest: str) -> Path:
+        if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+            raise ValueError(f"not a sha256: {digest!r}")
+        return self.folder / f"graph-{digest}.nq"
+
     def _read(self, path: Path, from_data: Callable):
         """What `path` keeps, read back as data; None if it holds nothing usable."""
         try:
@@ -262,14 +289,15 @@ class Cache:
 
     def prune(self, results: list[ArticleResult], *graphs: GraphText) -> None:
         """Remove every entry and file that none of `results` (this build's) uses, nor the findings
-        of `graphs` (its description); only when no other build holds the folder (see `share`),
-        whose files would be removed under it: the last of builds run at once prunes."""
+        and N-Quads kept of `graphs` (its description); only when no other build holds the folder
+        (see `share`), whose files would be removed under it: the last of builds run at once prunes."""
         if self.folder is None or not self.folder.is_dir():
             return
         try:
             if not self._alone():
                 return
-            kept = {_LOCK, f"plan-{self.salt[:32]}.json", *(self._findings_file(graph).name for graph in graphs)}
+            kept = {_LOCK, f"plan-{self.salt[:32]}.json", *(self._findings_file(graph).name for graph in graphs),
+                    *(self._graph_file(graph.sha256()).name for graph in graphs)}
             for result in results:
                 kept.add(self._entry(Path(result.record_path)).with_suffix(".json").name)
                 for graph in (result.graph, result.text):

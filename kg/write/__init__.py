@@ -34,7 +34,7 @@ from kg.write.folder import (MARKER, OUTPUT_FILES, cannot_write, check_out, make
 from kg.write.jsonld import jsonld, jsonld_context, jsonld_fragment
 from kg.write.manifest import FILES, write_manifest
 from kg.write.nquads import GraphText, TripleSet, graph_text, graph_triples, part_bytes, quad_subject
-from kg.write.store import GRAPHS, STORE, StoreLoader, open_store
+from kg.write.store import GRAPHS, STORE, Kept, StoreLoader, open_store
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
 __all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recover", "jsonld_context", "graph_text", "GraphText",
@@ -44,7 +44,7 @@ __all__ = ["write_dataset", "swap_folder", "write_outputs", "write_file", "recov
 def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Path, out: Path, *,
                   keep: Iterable[Path] = (), store: bool = True, texts: Sequence[GraphText] = (),
                   describe_files: Callable[[Mapping[str, tuple[int, str]]], Iterable[tuple]] | None = None,
-                  confirm: Callable[[], None] | None = None) -> list[Path]:
+                  confirm: Callable[[], None] | None = None, kept: Kept | None = None) -> list[Path]:
     """Write every output file into `out` from the graphs' texts, replacing it only when all were written.
 
     `graphs` are the article graphs in the order every file gives them (name order), `texts` the
@@ -56,9 +56,10 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
     size and sha256), such as their sizes and checksums, which no file holding the metadata graph
     can give of itself. `confirm`, if given, is called once everything is written, before `out` is
     replaced: an error it raises (the check of the data that ran meanwhile failed, say) leaves `out`
-    as it was. Returns the files written, store/ and the lists of graphs and files aside
-    (see `STORE`, `GRAPHS`, `FILES`). `out` must be new, empty or written by kg, and must not be (or
-    be above) a folder in `keep`, such as the seeds.
+    as it was. `kept` gives a graph's N-Quads by their digest where they were kept, for the store's
+    update (see `kg.write.store.StoreLoader`). Returns the files written, store/ and the lists of
+    graphs and files aside (see `STORE`, `GRAPHS`, `FILES`). `out` must be new, empty or written by
+    kg, and must not be (or be above) a folder in `keep`, such as the seeds.
     """
     out = out.resolve()
     _check_names(graphs)
@@ -82,7 +83,7 @@ def write_dataset(graphs: Sequence[GraphText], metadata: GraphText, ontology: Pa
         for graph in texts:
             files.write(staging / "texts" / f"{graph.name}.ttl", (header, graph.turtle), source=_source(graph))
         if store:  # loads in a thread of its own while the files are written
-            loader = StoreLoader(staging / STORE, everything, previous=out)
+            loader = StoreLoader(staging / STORE, everything, previous=out, kept=kept)
         # The largest first, so that the two writers end together.
         files.write(staging / "kg.nq", [graph.nquads for graph in everything])
         files.write(staging / "kg.trig", [header, *(graph.trig for graph in everything)])
