@@ -3,6 +3,7 @@ and per-article checks that reach the verdict of one check over the whole datase
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -16,7 +17,7 @@ import kg.engine.runner
 from conftest import SEEDS, seeds_with_second_article
 from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
-from kg.engine.article import ArticleJob, run_article
+from kg.engine.article import ArticleJob, ArticleResult, run_article
 from kg.engine.cache import Cache, file_digest
 from kg.engine.progress import Progress
 from kg.engine.spanning import Totals
@@ -364,6 +365,16 @@ def test_results_are_kept_without_their_sets_once_folded_into_the_totals(seeds: 
     assert totals.triples == results[0].triples + results[1].triples
     assert all(result.subjects == result.shared == result.findings == () for result in slim)
     assert [result.graph for result in slim] == [result.graph for result in results]
+
+
+def test_a_result_read_back_from_its_json_is_the_result(seeds: Path):
+    shapes = str(shipped_dir("shapes"))
+    result = run_article(ArticleJob(str(seeds / f"{FICTION}.yaml"), DEFAULT_BASE, shapes))
+    assert result.subjects and result.vocabularies and not result.text
+    data = json.loads(json.dumps(result.to_json()))
+    assert ArticleResult.from_json(data, (result.graph.nquads,)) == dataclasses.replace(
+        result, graph=dataclasses.replace(result.graph, turtle=None, trig=None, jsonld=None))
+    assert ArticleResult.from_json({**data, "events": ""}, (result.graph.nquads,)).events == ()
 
 
 def test_progress_tells_articles_done_rate_and_time_left():
