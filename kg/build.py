@@ -90,6 +90,7 @@ def build(
     terminal: bool = False,
     with_text: bool = False,
     license: str = CC_BY,
+    settle: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the dataset of every article in `seeds` into `out`; nothing in `out` changes on error.
 
@@ -97,7 +98,9 @@ def build(
     the articles that `cache` (a folder; True for `.kg-cache` beside `out`; False or None for none)
     does not hold already. The articles' full texts are published only `with_text`, each in a graph of
     its own under its publisher's rights; they are checked against in any case. `license` is the
-    IRI of the licence of what kg makes (CC BY 4.0 by default).
+    IRI of the licence of what kg makes (CC BY 4.0 by default). `settle`, if given, is called each
+    time another hundred results are folded, which the build holds until it ends (the kg program
+    passes `gc.freeze`, see `kg.cli.run`).
     """
     try:
         check_base(base)
@@ -125,7 +128,7 @@ def build(
         except Unsupported:
             pass  # every graph is checked by pyshacl
     results: list[ArticleResult | Failure | None] = [None] * len(records)
-    totals = _Folding(results, Progress(len(records), say, terminal=terminal))
+    totals = _Folding(results, Progress(len(records), say, terminal=terminal), settle or (lambda: None))
     with Runner(totals.arrived, workers=workers or default_workers(), scheduler=scheduler, keep=store.store) as runner:
         with stages("cache"):
             _look_up(records, store, totals, runner,
@@ -254,9 +257,12 @@ class _Folding(Totals):
     """The build's results, cached (`cached`) or built (`arrived`), folded (`Totals`) as soon as every
     one before them in name order is there; a failure stops the folding, as the build stops at it."""
 
-    def __init__(self, results: list[ArticleResult | Failure | None], progress: Progress) -> None:
+    _SETTLE_EVERY = 100  # results folded between two calls of `settle`
+
+    def __init__(self, results: list[ArticleResult | Failure | None], progress: Progress,
+                 settle: Callable[[], None]) -> None:
         super().__init__()
-        self.results, self.progress, self.next = results, progress, 0
+        self.results, self.progress, self.settle, self.next = results, progress, settle, 0
 
     def cached(self, index: int, result: ArticleResult) -> None:
         """The result of the `index`th record, from the cache."""
@@ -274,6 +280,8 @@ class _Folding(Totals):
         while self.next < len(self.results) and isinstance(self.results[self.next], ArticleResult):
             self.results[self.next] = self.add(self.results[self.next])
             self.next += 1
+            if self.next % self._SETTLE_EVERY == 0:
+                self.settle()
 
 
 def _finding_order(finding: Finding) -> tuple:

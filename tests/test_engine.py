@@ -4,6 +4,7 @@ and per-article checks that reach the verdict of one check over the whole datase
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import kg.build
+import kg.cli
 import kg.engine.runner
 from conftest import SEEDS, seeds_with_second_article
 from kg.build import build
@@ -375,6 +377,28 @@ def test_a_result_read_back_from_its_json_is_the_result(seeds: Path):
     assert ArticleResult.from_json(data, (result.graph.nquads,)) == dataclasses.replace(
         result, graph=dataclasses.replace(result.graph, turtle=None, trig=None, jsonld=None))
     assert ArticleResult.from_json({**data, "events": ""}, (result.graph.nquads,)).events == ()
+
+
+def test_settle_is_called_each_time_a_hundred_more_results_are_folded(seeds: Path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(kg.build._Folding, "_SETTLE_EVERY", 1)
+    _build(seeds, settle=lambda: calls.append(gc.get_freeze_count()))
+    assert len(calls) == 2  # the two articles
+    monkeypatch.setattr(kg.build._Folding, "_SETTLE_EVERY", 3)
+    calls.clear()
+    _build(seeds, settle=lambda: calls.append(gc.get_freeze_count()))
+    assert calls == []
+
+
+@pytest.mark.parametrize("one_command", [True, False])
+def test_the_kg_program_freezes_what_a_build_holds_and_a_caller_of_main_does_not(run_kg, seeds: Path,
+                                                                                 monkeypatch, one_command: bool):
+    given = []
+    monkeypatch.setattr(kg.cli, "_ONE_COMMAND", one_command)
+    monkeypatch.setattr(kg.build, "build", lambda *args, **options: given.append(options["settle"]) or build(
+        *args, **{**options, "settle": None}))
+    assert run_kg("build", "--seeds", str(seeds), "--out", str(seeds.parent / "dist"), "-q").exit_code == 0
+    assert given == [gc.freeze if one_command else None]
 
 
 def test_progress_tells_articles_done_rate_and_time_left():
