@@ -389,6 +389,23 @@ def test_the_updated_store_holds_what_a_store_loaded_whole_holds(tmp_path: Path,
     assert json.loads((out / ".kg-graphs.json").read_text()) == json.loads((whole / ".kg-graphs.json").read_text())
 
 
+_TWO = (NIF.beginIndex, Literal("2", datatype=vocab.XSD.integer))  # index(2)'s quad in a store, another line
+
+
+@pytest.mark.parametrize(("before", "after"), [((index(2), _TWO), (_TWO,)), ((index(2), _TWO), (index(2),)),
+                                               ((_TWO,), (index(2), _TWO)), ((index(2),), (_TWO,))])
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_quad_that_two_lines_give_stays_in_the_updated_store_while_either_does(tmp_path: Path, before, after, kept):
+    metadata = text_of("metadata")
+    old = corpus(**{**ARTICLES, "a": person("a", *before)})
+    out = written(old, metadata, tmp_path / "dist")
+    new = corpus(**{**ARTICLES, "a": person("a", *after)})
+    whole = written(new, metadata, tmp_path / "whole")
+    previous = {graph.sha256(): part_bytes(graph.nquads) for graph in old} if kept else {}
+    written(new, metadata, out, kept=previous.get)
+    assert store_contents(out / "store") == store_contents(whole / "store")
+
+
 def test_the_store_is_loaded_whole_when_many_graphs_changed_or_its_list_is_missing(tmp_path: Path, monkeypatch):
     from kg.write import store
 

