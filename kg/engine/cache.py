@@ -182,7 +182,8 @@ class Cache:
                 pass
         return False
 
-    def _held(self, entry: Path, graph: dict, suffixes: tuple[str, ...], sizes: dict, written: int) -> tuple[Path, ...] | None:
+    def _held(self, entry: Path, graph: dict, suffixes: tuple[str, ...], sizes: dict,
+              written: int) -> tuple[Path, ...] | None:
         """The files of a graph the entry describes, or None if one is gone or is not as the entry
         left it: a regular file of the size it lists, last changed no later than the entry."""
         parts = self._parts(entry, graph["digest"], suffixes)
