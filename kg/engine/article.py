@@ -30,8 +30,8 @@ from kg.vocab import PREFIXES, RDF, SCHEMA, SEM, new_dataset, new_graph
 from kg.write import GraphText, graph_text, with_fragments
 from kg.write.nquads import Part, TripleSet, part_bytes
 
-__all__ = ["ArticleJob", "ArticleResult", "Failure", "GRAPH_PARTS", "SharedField", "run_article", "prepare_article",
-           "check_graph_text", "as_graph", "PLANS"]
+__all__ = ["ArticleJob", "ArticleResult", "Failure", "GRAPH_PARTS", "IRI_SETS", "SharedField", "run_article",
+           "prepare_article", "check_graph_text", "as_graph", "PLANS"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class ArticleResult:
         data = asdict(self)
         data["graph"] = _graph_json(self.graph)
         data["text"] = _graph_json(self.text) if self.text else None
-        for name in _IRI_SETS:
+        for name in IRI_SETS:
             data[name] = "\n".join(data[name])
         return data
 
@@ -111,13 +111,14 @@ class ArticleResult:
                 "text": _graph_from_json(data["text"], text) if data["text"] else None,
                 "findings": tuple(Finding(**finding) for finding in data["findings"]),
                 "shared": tuple(map(tuple, data["shared"])),  # SharedField's fields, by position
-                **{name: tuple(data[name].split("\n")) if data[name] else () for name in _IRI_SETS},
+                **{name: tuple(data[name].split("\n")) if data[name] else () for name in IRI_SETS},
             }
         )
 
 
-# The result's sets of IRIs, each kept by `to_json` as one string.
-_IRI_SETS = ("actors", "events", "statements", "subjects", "predicates", "vocabularies")
+# The result's sets of IRIs: each kept by `to_json` as one string, and merged across articles
+# (kg.engine.spanning).
+IRI_SETS = ("actors", "events", "statements", "subjects", "predicates", "vocabularies")
 # The parts of a GraphText the cache keeps, in the order GraphText takes them after its IRI and name.
 GRAPH_PARTS = ("nquads", "turtle", "trig", "jsonld")
 

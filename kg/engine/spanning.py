@@ -17,7 +17,7 @@ import dataclasses
 from pathlib import Path
 
 from kg.check import Finding
-from kg.engine.article import ArticleResult
+from kg.engine.article import IRI_SETS, ArticleResult
 from kg.errors import InputError
 
 __all__ = ["Totals"]
@@ -26,7 +26,7 @@ _WHAT = {"actor": "actors", "post": "posts"}
 # Fields a record may leave out where another gives them: a description says more, never otherwise.
 _OPTIONAL = {"description"}
 # What a result holds only to be folded here.
-_FOLDED = ("findings", "actors", "events", "statements", "subjects", "predicates", "vocabularies", "shared")
+_FOLDED = ("findings", *IRI_SETS, "shared")
 
 
 class Totals:
@@ -50,7 +50,7 @@ class Totals:
         self.articles += 1
         self.triples += result.triples
         self.text_triples += result.text_triples
-        for name in ("actors", "events", "statements", "subjects", "predicates", "vocabularies"):
+        for name in IRI_SETS:
             getattr(self, name).update(getattr(result, name))
         for finding in result.findings:
             # A shared actor checked in each of its articles is one finding, as on the whole dataset,
