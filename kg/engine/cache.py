@@ -51,6 +51,7 @@ from kg.engine.article import GRAPH_PARTS, ArticleResult
 from kg.resources import package_digest
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 from kg.write import GraphText, with_fragments
+from kg.write.manifest import unchanged_since
 from kg.write.nquads import part_bytes
 
 __all__ = ["Cache", "code_digest", "file_digest"]
@@ -184,15 +185,10 @@ class Cache:
 
     def _held(self, entry: Path, graph: dict, suffixes: tuple[str, ...], sizes: dict,
               written: int) -> tuple[Path, ...] | None:
-        """The files of a graph the entry describes, or None if one is gone or is not as the entry
-        left it: a regular file of the size it lists, last changed no later than the entry."""
+        """The files of a graph the entry describes, or None if one is not as the entry left it: a
+        regular file of the size it lists, last changed no later than the entry; OSError if one is gone."""
         parts = self._parts(entry, graph["digest"], suffixes)
-        for part in parts:
-            status = os.stat(part, follow_symlinks=False)
-            if (not stat.S_ISREG(status.st_mode) or status.st_size != sizes[part.name]
-                    or status.st_mtime_ns > written):
-                return None
-        return parts
+        return parts if all(unchanged_since(part, sizes[part.name], written) for part in parts) else None
 
     def store(self, record: Path, result: ArticleResult) -> ArticleResult:
         """Keep `result`; the same result, its graphs' parts now the cache's files. A cache that

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from kg.resources import package_digest
 
-__all__ = ["FILES", "Written", "Listed", "read_manifest", "write_manifest", "link_previous"]
+__all__ = ["FILES", "Written", "Listed", "read_manifest", "write_manifest", "link_previous", "unchanged_since"]
 
 FILES = ".kg-files.json"  # in dist/, beside the files it lists
 _LAYOUT = 1  # bumped when an entry's fields change, so that an older list is not trusted
@@ -64,6 +64,13 @@ def write_manifest(folder: Path, files: dict[str, Written]) -> None:
     (folder / FILES).write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
 
 
+def unchanged_since(path: str | Path, size: int, listed_ns: int) -> bool:
+    """Whether `path` is still the file a list written at `listed_ns` (after it) names with `size`: a
+    regular file (not a link) of that size, last changed no later than the list. OSError if it is gone."""
+    status = os.stat(path, follow_symlinks=False)
+    return stat.S_ISREG(status.st_mode) and status.st_size == size and status.st_mtime_ns <= listed_ns
+
+
 def link_previous(previous: Path, listed: Listed, name: str, source: str, target: Path) -> Written | None:
     """Link the file `name` of the `previous` folder at `target` if it is unchanged since `listed`
     and made from `source`; its entry, or None where it must be written (changed, gone, not made
@@ -73,8 +80,7 @@ def link_previous(previous: Path, listed: Listed, name: str, source: str, target
         return None
     file = previous / name
     try:
-        status = os.stat(file, follow_symlinks=False)
-        if not stat.S_ISREG(status.st_mode) or status.st_size != entry.size or status.st_mtime_ns > listed.mtime_ns:
+        if not unchanged_since(file, entry.size, listed.mtime_ns):
             return None
         os.link(file, target, follow_symlinks=False)
     except OSError:  # another file system, too many links, a system without hard links
