@@ -40,12 +40,15 @@ from kg.resources import data_file, shapes_digest, shipped_dir
 from kg.shacl import Unsupported, plan_for
 from kg.threads import wait_for
 from kg.vocab import new_graph
-from kg.write import GraphText, graph_text, recover, write_dataset
+from kg.write import DatasetWriter, GraphText, graph_text, recover
 from kg.write.folder import cannot_write, check_out
 
 __all__ = ["BuildResult", "build", "prepare_article", "load_ontology", "DEFAULT_CACHE"]
 
 DEFAULT_CACHE = ".kg-cache"  # beside the output folder, unless --cache says otherwise
+# Articles from which the whole files are put together by a process of their own as the articles
+# come (kg.write.assembler); fewer are written at the end, where a process costs more than it saves.
+_ASSEMBLED_APART_FROM = 50
 
 
 @dataclass
@@ -128,30 +131,34 @@ def build(
         except Unsupported:
             pass  # every graph is checked by pyshacl
     results: list[ArticleResult | Failure | None] = [None] * len(records)
-    totals = _Folding(results, Progress(len(records), say, terminal=terminal), settle or (lambda: None))
-    with Runner(totals.arrived, workers=workers or default_workers(), scheduler=scheduler, keep=store.store) as runner:
-        with stages("cache"):
-            _look_up(records, store, totals, runner,
-                     lambda record: ArticleJob(str(record), base, str(shapes_folder), with_text))
-        with stages("articles"):
-            runner.finish()
-        articles = _succeeded(results)
-        if totals.error is not None:
-            raise totals.error
-        with stages("across articles"):
-            metadata = graph_text(describe(articles, totals, base, shapes_sha256, license), "metadata")
-            verdict = _Verdict(totals, metadata, store, runner, str(shapes_folder))
-            if verdict.articles_violate():
-                verdict.conform()  # raises, with the description's findings in the report too
-        graphs = [article.graph for article in articles]
-        full_texts = [article.text for article in articles if article.text is not None]
-        described = distributions(base, [graph.name for graph in graphs], [text.name for text in full_texts])
-        with stages("files and store"):
-            # The description is checked (in a worker, if they were started) while the files are
-            # written; they replace `out` only if it conforms.
-            files = write_dataset(graphs, metadata, data_file("ontology.ttl"), out, keep=[seeds], texts=full_texts,
-                                  describe_files=functools.partial(file_triples, described),
-                                  confirm=verdict.conform, kept=store.kept_graph)
+    # Each article's graph goes to the output as it is folded: a big build's whole files are written
+    # by a process of their own while this one looks up, checks and describes.
+    with DatasetWriter(out, data_file("ontology.ttl"), keep=[seeds], kept=store.kept_graph,
+                       in_process=len(records) < _ASSEMBLED_APART_FROM) as writer:
+        totals = _Folding(results, Progress(len(records), say, terminal=terminal), settle or (lambda: None),
+                          lambda result: writer.add(result.graph))
+        with Runner(totals.arrived, workers=workers or default_workers(), scheduler=scheduler,
+                    keep=store.store) as runner:
+            with stages("cache"):
+                _look_up(records, store, totals, runner,
+                         lambda record: ArticleJob(str(record), base, str(shapes_folder), with_text))
+            with stages("articles"):
+                runner.finish()
+            articles = _succeeded(results)
+            if totals.error is not None:
+                raise totals.error
+            with stages("across articles"):
+                metadata = graph_text(describe(articles, totals, base, shapes_sha256, license), "metadata")
+                verdict = _Verdict(totals, metadata, store, runner, str(shapes_folder))
+                if verdict.articles_violate():
+                    verdict.conform()  # raises, with the description's findings in the report too
+            full_texts = [article.text for article in articles if article.text is not None]
+            described = distributions(base, [article.graph.name for article in articles], [text.name for text in full_texts])
+            with stages("files and store"):
+                # The description is checked (in a worker, if they were started) while the files are
+                # written; they replace `out` only if it conforms.
+                files = writer.finish(metadata, full_texts, describe_files=functools.partial(file_triples, described),
+                                      confirm=verdict.conform)
     with stages("cache"):
         store.keep_graph(metadata)  # for the next build's update of the store
         store.prune(articles, metadata)
@@ -163,7 +170,7 @@ def build(
         statements=len(totals.statements),
         out=out,
         files=files,
-        texts=[*graphs, *full_texts, metadata],
+        texts=[*(article.graph for article in articles), *full_texts, metadata],
         warnings=verdict.findings(),
         built=runner.added,
         stages=stages,
@@ -186,6 +193,7 @@ def _look_up(records: list[Path], store: Cache, totals: _Folding, runner: Runner
             runner.add(index, job(records[index]))
         else:
             totals.cached(index, result)
+        runner.collect()  # a changed article built meanwhile is folded, and written, in its turn
 
 
 class _Verdict:
@@ -254,15 +262,16 @@ def _error(failure: Failure) -> KgError:
 
 
 class _Folding(Totals):
-    """The build's results, cached (`cached`) or built (`arrived`), folded (`Totals`) as soon as every
-    one before them in name order is there; a failure stops the folding, as the build stops at it."""
+    """The build's results, cached (`cached`) or built (`arrived`), folded (`Totals`) and handed to
+    `folded` as soon as every one before them in name order is there; a failure stops the folding,
+    as the build stops at it."""
 
     _SETTLE_EVERY = 100  # results folded between two calls of `settle`
 
     def __init__(self, results: list[ArticleResult | Failure | None], progress: Progress,
-                 settle: Callable[[], None]) -> None:
+                 settle: Callable[[], None], folded: Callable[[ArticleResult], None] = lambda result: None) -> None:
         super().__init__()
-        self.results, self.progress, self.settle, self.next = results, progress, settle, 0
+        self.results, self.progress, self.settle, self.folded, self.next = results, progress, settle, folded, 0
 
     def cached(self, index: int, result: ArticleResult) -> None:
         """The result of the `index`th record, from the cache."""
@@ -278,6 +287,7 @@ class _Folding(Totals):
 
     def _fold(self) -> None:
         while self.next < len(self.results) and isinstance(self.results[self.next], ArticleResult):
+            self.folded(self.results[self.next])
             self.results[self.next] = self.add(self.results[self.next])
             self.next += 1
             if self.next % self._SETTLE_EVERY == 0:

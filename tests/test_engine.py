@@ -7,7 +7,9 @@ import dataclasses
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -231,6 +233,54 @@ def test_two_workers_write_the_same_bytes_as_one(seeds: Path, tmp_path: Path):
     one = build(seeds, tmp_path / "one", cache=False, workers=1)
     two = build(seeds, tmp_path / "two", cache=False, workers=2)
     assert _files(one.out) == _files(two.out)
+
+
+@pytest.mark.parametrize("with_text", [False, True])
+def test_whole_files_written_apart_as_the_articles_come_are_the_same_bytes(seeds: Path, tmp_path: Path,
+                                                                         monkeypatch, with_text: bool):
+    """A big build has kg.nq, kg.trig, kg.ttl and kg.jsonld written by a process of their own as the
+    articles are folded (kg.write.assembler): the same bytes as written at the end, built or cached, and
+    with a changed article built by a worker while the others are looked up."""
+    at_the_end = build(seeds, tmp_path / "at-the-end", cache=False, workers=1, with_text=with_text)
+    monkeypatch.setattr(kg.build, "_ASSEMBLED_APART_FROM", 1)
+    apart = _build(seeds, with_text=with_text)
+    assert _files(apart.out) == _files(at_the_end.out)
+    path = seeds / f"{FICTION}.yaml"
+    path.write_bytes(path.read_bytes() + b"\n")
+    again = build(seeds, apart.out, cache=seeds.parent / "cache", workers=2, with_text=with_text)
+    assert again.built == 1
+    fresh = build(seeds, tmp_path / "fresh", cache=False, workers=1, with_text=with_text)
+    assert _files(again.out) == _files(fresh.out)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_failed_build_ends_the_process_writing_the_whole_files_and_leaves_dist(seeds: Path, monkeypatch):
+    first = _build(seeds)
+    files = _files(first.out)
+    monkeypatch.setattr(kg.build, "_ASSEMBLED_APART_FROM", 1)
+    record = seeds / f"{FICTION}.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("kind: meeting", "kind: meting"), encoding="utf-8")
+    with pytest.raises(InputError):
+        _build(seeds)
+    assert multiprocessing.active_children() == []
+    assert _files(first.out) == files
+    assert [path.name for path in seeds.parent.iterdir() if path.name.startswith(".dist-")] == []
+
+
+def test_collect_hands_on_what_the_workers_finished_without_waiting_for_the_rest(seeds: Path):
+    done: list[int] = []
+    job = ArticleJob(str(seeds / f"{SEED}.yaml"), DEFAULT_BASE, str(shipped_dir("shapes")))
+    with kg.engine.runner.Runner(lambda index, outcome: done.append(index), workers=2) as runner:
+        runner.add(7, job)
+        runner.start()
+        waited = 0.0
+        while not done and waited < 120:
+            runner.collect()
+            time.sleep(0.05)
+            waited += 0.05
+        assert done == [7]
+        runner.finish()  # nothing is left to run or hand on
+    assert done == [7]
 
 
 def _pid_noted(path: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import pathlib
 import resource
@@ -296,18 +297,28 @@ def full_disk(monkeypatch):
     monkeypatch.setattr(pathlib.Path, "open", full)
 
 
-def test_a_full_disk_is_one_line_naming_the_file(built: Path, full_disk, run_kg):
+@pytest.fixture(params=["at the end", "apart, as the articles come"])
+def whole_files(request, monkeypatch) -> str:
+    """How kg.nq and the other whole files are written: by this process at the end, as for a few
+    articles, or by a process of their own as the articles come, as for many (kg.write.assembler)."""
+    if request.param != "at the end":
+        monkeypatch.setattr("kg.build._ASSEMBLED_APART_FROM", 1)
+    return request.param
+
+
+def test_a_full_disk_is_one_line_naming_the_file(built: Path, full_disk, whole_files, run_kg):
     result = run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert result.exit_code == 2, result.output
     assert error_line(result) == (f"Error: {built / 'dist' / 'kg.nq'}: --out: cannot write: No space left on device; "
                                   "the output folder is left as it was")
 
 
-def test_a_full_disk_leaves_dist_and_no_staging_folder(built: Path, full_disk, run_kg):
+def test_a_full_disk_leaves_dist_and_no_staging_folder(built: Path, full_disk, whole_files, run_kg):
     before = snapshot(built / "dist")
     run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert snapshot(built / "dist") == before
     assert leftovers(built) == []
+    assert multiprocessing.active_children() == []  # the process that wrote the whole files is gone too
 
 
 def test_a_read_only_parent_folder_is_one_line_naming_the_out_folder(project: Path, monkeypatch, run_kg):
@@ -332,7 +343,12 @@ def test_an_out_name_too_long_is_one_line(project: Path, run_kg):
     assert error_line(result) == f"Error: {out}: --out: cannot write: File name too long; the output folder is left as it was"
 
 
-def test_a_file_size_limit_is_one_line_and_leaves_dist_alone(built: Path):
+# kg.build told to write the whole files by a process of their own, as for many articles.
+APART = "import kg.build\nkg.build._ASSEMBLED_APART_FROM = 1\n"
+
+
+@pytest.mark.parametrize("patch", ["", APART], ids=["at the end", "apart"])
+def test_a_file_size_limit_is_one_line_and_leaves_dist_alone(built: Path, patch: str):
     before = snapshot(built / "dist")
 
     def limit_file_size() -> None:
@@ -341,7 +357,8 @@ def test_a_file_size_limit_is_one_line_and_leaves_dist_alone(built: Path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
 
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, "-m", "kg", "build"], cwd=built, env=env, capture_output=True, text=True,
+    code = f"{patch}from kg.cli import main\nmain(['build'])\n"
+    done = subprocess.run([sys.executable, "-c", code], cwd=built, env=env, capture_output=True, text=True,
                           preexec_fn=limit_file_size, timeout=120)
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines()[-1] == (f"Error: {built / 'dist' / 'kg.nq'}: --out: cannot write: "
@@ -380,6 +397,32 @@ def test_ctrl_c_during_the_write_leaves_dist_and_no_staging_folder(built: Path):
     process.communicate(timeout=60)
     assert snapshot(built / "dist") == before
     assert leftovers(built) == []
+
+
+SLEEP_WHILE_ASSEMBLING = APART + """
+import kg.write.assembler
+write = kg.write.assembler._Writer.write
+def _write(self, pieces):
+    if self.path.name == "kg.nq":
+        print("writing", os.getpid(), flush=True)
+        time.sleep(120)
+    write(self, pieces)
+kg.write.assembler._Writer.write = _write
+"""
+
+
+def test_ctrl_c_while_a_process_of_its_own_writes_the_whole_files_ends_it_too(built: Path):
+    before = snapshot(built / "dist")
+    process = kg_process(built, SLEEP_WHILE_ASSEMBLING, "build")
+    said, pid = process.stdout.readline().split()
+    assert said == "writing" and int(pid) != process.pid
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "Interrupted."
+    assert snapshot(built / "dist") == before
+    assert leftovers(built) == []
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
 
 # Python acts on a signal in the main thread alone. Were it delivered to a thread of kg's that does

@@ -523,7 +523,7 @@ def test_void_statements_are_the_metadata_with_the_files_triples_written_whole()
     statements from the metadata's Turtle: the bytes are those of the whole graph written anew, with
     subjects whose IRIs begin with another's, a literal that looks like the end of a subject's
     statements, a subject both hold, and subjects of either alone."""
-    from kg.write import _void_statements, with_fragments
+    from kg.write.dataset import _void_statements, with_fragments
     from kg.write.nquads import graph_triples
 
     file = iri("dataset/file/graphs/a.ttl")

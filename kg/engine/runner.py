@@ -101,6 +101,14 @@ class Runner:
                 self.done(self._futures.pop(future), future.result())
             self._feed()
 
+    def collect(self) -> None:
+        """Hand on the outcomes of the jobs the workers finished so far, without waiting for others."""
+        done = [future for future in self._futures if future.done()]
+        for future in done:
+            self.done(self._futures.pop(future), future.result())
+        if done:
+            self._feed()
+
     def call(self, function: Callable[..., T], *args) -> Future[T]:
         """`function(*args)` in a worker process if they were started, beside what this process does
         next; else here, at once."""

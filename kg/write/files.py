@@ -16,7 +16,7 @@ from kg.threads import start_thread, wait_for
 from kg.write.manifest import Listed, Written, link_previous, read_manifest
 from kg.write.nquads import Part
 
-__all__ = ["Files", "write_pieces"]
+__all__ = ["Files", "write_pieces", "write_into", "copy_into"]
 
 
 class Files:
@@ -109,14 +109,14 @@ def write_pieces(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int
         with path.open("wb", buffering=0) as file:
             target = file.fileno()
             for piece in pieces:
-                size += _copy(piece, target, digest) if isinstance(piece, Path) else _write(target, piece, digest)
+                size += copy_into(piece, target, digest) if isinstance(piece, Path) else write_into(target, piece, digest)
     except OSError as error:
         error.filename = error.filename or str(path)  # a failed write() names no file
         raise
     return size, digest.hexdigest()
 
 
-def _write(target: int, data: bytes | memoryview, digest) -> int:
+def write_into(target: int, data: bytes | memoryview, digest) -> int:
     """Write all of `data` to the open file `target`, and add it to `digest`; its length."""
     digest.update(data)
     view = memoryview(data)
@@ -125,13 +125,13 @@ def _write(target: int, data: bytes | memoryview, digest) -> int:
     return len(data)
 
 
-def _copy(source: Path, target: int, digest) -> int:
+def copy_into(source: Path, target: int, digest) -> int:
     """Append the file `source` to the open file `target`, and add it to `digest`; the bytes copied."""
     copied = 0
     chunk = bytearray(_CHUNK)
     with source.open("rb", buffering=0) as file:
         while read := file.readinto(chunk):
-            copied += _write(target, memoryview(chunk)[:read], digest)
+            copied += write_into(target, memoryview(chunk)[:read], digest)
     return copied
 
 

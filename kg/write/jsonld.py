@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from kg.vocab import PREFIXES, RDF, XSD
-from kg.write.nquads import GraphText, part_bytes
+from kg.write.nquads import GraphText, Part, part_size
 
-__all__ = ["jsonld_context", "jsonld", "jsonld_fragment", "TERMS", "REVERSE_TERMS"]
+__all__ = ["jsonld_context", "jsonld", "jsonld_head", "jsonld_graph", "JSONLD_TAIL", "JsonldNames", "jsonld_fragment", "TERMS",
+           "REVERSE_TERMS"]
 
 _ONE, _SET = False, True
 # key -> (prefix, local name, its values' type: "@id", a datatype, or None for strings; whether a @set)
@@ -196,23 +197,34 @@ _CACHED = 100_000
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def jsonld(graphs: Sequence[GraphText]) -> Iterator[bytes]:
-    """The JSON-LD document of `graphs`, in their order, as chunks of UTF-8: each graph's fragment
-    (`jsonld_fragment`, or the one it carries) in its object."""
-    context = json.dumps(jsonld_context()["@context"], indent=2, ensure_ascii=False, sort_keys=True)
-    yield ('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [').encode("utf-8")
-    iris = _Compact()
+def jsonld(graphs: Iterable[GraphText]) -> Iterator[Part]:
+    """The JSON-LD document of `graphs`, in their order, as pieces (bytes, or the files that hold a
+    graph's fragment): each graph's fragment (`jsonld_fragment`, or the one it carries) in its object."""
+    yield jsonld_head()
+    iris = JsonldNames()
     for number, graph in enumerate(graphs):
-        opening = f'{"," if number else ""}\n    {{\n      "id": {_encode(iris[graph.iri])},\n      "@graph": ['
-        yield opening.encode("utf-8")
-        fragment = jsonld_fragment(graph) if graph.jsonld is None else part_bytes(graph.jsonld)
-        if fragment:
-            yield _NODE_SEPARATOR[1:] + fragment
-        yield b"\n      ]\n    }"
-    yield b"\n  ]\n}\n"
+        yield from jsonld_graph(number, graph, iris)
+    yield JSONLD_TAIL
+
+
+def jsonld_head() -> bytes:
+    """kg.jsonld up to its first graph: the context, and the opening of `@graph`."""
+    context = json.dumps(jsonld_context()["@context"], indent=2, ensure_ascii=False, sort_keys=True)
+    return ('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [').encode("utf-8")
+
+
+def jsonld_graph(number: int, graph: GraphText, iris: JsonldNames) -> list[Part]:
+    """The pieces of the `number`th graph's object in kg.jsonld: its fragment a file where it is one."""
+    opening = f'{"," if number else ""}\n    {{\n      "id": {_encode(iris[graph.iri])},\n      "@graph": ['.encode("utf-8")
+    fragment = jsonld_fragment(graph) if graph.jsonld is None else graph.jsonld
+    if part_size(fragment):
+        return [opening + _NODE_SEPARATOR[1:], fragment, _GRAPH_END]
+    return [opening, _GRAPH_END]
 
 
 _NODE_SEPARATOR = b",\n        "
+_GRAPH_END = b"\n      ]\n    }"
+JSONLD_TAIL = b"\n  ]\n}\n"  # kg.jsonld after its last graph
 
 
 def jsonld_fragment(graph: GraphText) -> bytes:
@@ -321,7 +333,7 @@ def _ordered(node: dict) -> dict:
     return node
 
 
-class _Compact(dict):
+class JsonldNames(dict):
     """IRI -> its compact IRI with kg's prefixes, or itself."""
 
     def __missing__(self, iri: str) -> str:
@@ -343,7 +355,7 @@ class _Keys(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self.iris = _Compact()
+        self.iris = JsonldNames()
         self.terms = {}
         for key, (prefix, local, kind, many) in TERMS.items():
             if kind is not None and kind != "@id":

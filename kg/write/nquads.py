@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["GraphText", "TripleSet", "Part", "part_bytes", "graph_text", "split_quad", "quad_subject", "checked_lines",
+__all__ = ["GraphText", "TripleSet", "Part", "part_bytes", "part_size", "graph_text", "split_quad", "quad_subject", "checked_lines",
            "graph_triples"]
 
 # A graph's piece of a file: its bytes, or the file that holds them and nothing else (a cache
@@ -29,6 +29,11 @@ Part = bytes | Path
 def part_bytes(part: Part) -> bytes:
     """The bytes of a piece, read from its file if it is one."""
     return part.read_bytes() if isinstance(part, Path) else part
+
+
+def part_size(part: Part) -> int:
+    """The length of a piece, from its file's size if it is one."""
+    return part.stat().st_size if isinstance(part, Path) else len(part)
 
 
 @dataclass(frozen=True)
