@@ -40,7 +40,7 @@ from kg.resources import data_file, shapes_digest, shipped_dir
 from kg.shacl import Unsupported, plan_for
 from kg.threads import wait_for
 from kg.vocab import new_graph
-from kg.write import DatasetWriter, GraphText, graph_text, recover
+from kg.write import DatasetWriter, GraphText, recover
 from kg.write.folder import cannot_write, check_out
 
 __all__ = ["BuildResult", "build", "prepare_article", "load_ontology", "DEFAULT_CACHE"]
@@ -121,7 +121,8 @@ def build(
         records = find_records(seeds)
         shapes_folder = shipped_dir("shapes")
         shapes_sha256 = shapes_digest(shapes_folder)
-        inputs = (code_digest(), shapes_sha256, base, f"with_text={with_text}")  # what every article's result depends on
+        # What every article's result depends on.
+        inputs = (code_digest(), shapes_sha256, base, f"with_text={with_text}", f"license={license}")
         salt = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
         store = Cache(_cache_folder(cache, out), seeds, salt)
         store.share()
@@ -141,14 +142,14 @@ def build(
                     keep=store.store) as runner:
             with stages("cache"):
                 _look_up(records, store, totals, runner,
-                         lambda record: ArticleJob(str(record), base, str(shapes_folder), with_text))
+                         lambda record: ArticleJob(str(record), base, str(shapes_folder), with_text, license))
             with stages("articles"):
                 runner.finish()
             articles = _succeeded(results)
             if totals.error is not None:
                 raise totals.error
             with stages("across articles"):
-                metadata = graph_text(describe(articles, totals, base, shapes_sha256, license), "metadata")
+                metadata = describe(articles, totals, base, shapes_sha256, license)
                 verdict = _Verdict(totals, metadata, store, runner, str(shapes_folder))
                 if verdict.articles_violate():
                     verdict.conform()  # raises, with the description's findings in the report too

@@ -17,6 +17,8 @@ holding this graph could not give its own checksum; void.ttl gives neither of it
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,14 +29,14 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 
 from kg.iris import DatasetIris, Iris
-from kg.write.nquads import TripleSet, part_bytes
+from kg.write.nquads import GraphText, TripleSet, graph_text, part_bytes
 from kg.vocab import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, VOID, XSD, new_dataset, sha256_checksum
 
 if TYPE_CHECKING:
     from kg.engine.article import ArticleResult
     from kg.engine.spanning import Totals
 
-__all__ = ["CC_BY", "Distribution", "DATASET_FILES", "describe", "distributions", "file_triples"]
+__all__ = ["CC_BY", "Distribution", "DATASET_FILES", "describe", "article_description", "distributions", "file_triples"]
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 _MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -75,17 +77,19 @@ def distributions(base: str, names: Sequence[str], texts: Sequence[str]) -> dict
 
 
 def describe(articles: Sequence[ArticleResult], totals: Totals, base: str, shapes_digest: str,
-             license: str = CC_BY) -> TripleSet:
+             license: str = CC_BY) -> GraphText:
     """The metadata graph: the dataset, its article graphs, the texts' graphs, the files and the build.
 
     The dataset's triples are its article graphs' triples, counted graph by graph; its subjects and
-    properties are counted once each over all of them (`totals`, the articles' results folded).
+    properties are counted once each over all of them (`totals`, the articles' results folded). What
+    is said of each article and its text was said in the article's own work (`article_description`,
+    its result's `description`), and is put together here with what is said of the whole.
     """
     iris = DatasetIris(base)
     graph = TripleSet(iris.metadata_graph())
     dataset, build = iris.dataset(), iris.build()
     texts = [article for article in articles if article.text is not None]
-    files = distributions(base, [article.id for article in articles], [article.id for article in texts])
+    files = distributions(base, [], [])
     add = graph.add
     for cls in (VOID.Dataset, DCAT.Dataset):
         add((dataset, RDF.type, cls))
@@ -119,12 +123,29 @@ def describe(articles: Sequence[ArticleResult], totals: Totals, base: str, shape
         add((dataset, DCAT.distribution, files[distribution.file]))
         if distribution.dump:
             add((dataset, VOID.dataDump, download_url(base, distribution.file)))
-    for article in articles:
-        _describe_article(graph, base, build, article, files, license)
-    for article in texts:
-        _describe_text(graph, base, build, article, files)
     _describe_itself(graph, base, build, dataset, files, license)
-    return graph
+    lines = set(graph_text(graph, "metadata").lines())
+    for article in articles:
+        lines.update(io.BytesIO(article.description.encode("utf-8")))
+    # The metadata graph counts its own triples, this one too.
+    counted = TripleSet(graph.identifier)
+    counted.add((graph.identifier, VOID.triples, Literal(len(lines) + 1, datatype=XSD.integer)))
+    lines.update(graph_text(counted, "metadata").lines())
+    nquads = b"".join(sorted(lines))
+    return GraphText(str(graph.identifier), "metadata", nquads, digest=hashlib.sha256(nquads).hexdigest())
+
+
+def article_description(article: ArticleResult, base: str, license: str = CC_BY) -> str:
+    """What the metadata graph says of one article (its graph, the graph's file, its record) and of
+    its text where the text is published, as the metadata graph's N-Quads lines: said in the
+    article's own work, in parallel, and kept in the cache with its result."""
+    iris = DatasetIris(base)
+    graph = TripleSet(iris.metadata_graph())
+    files = distributions(base, [article.id], [article.id] if article.text is not None else [])
+    _describe_article(graph, base, iris.build(), article, files, license)
+    if article.text is not None:
+        _describe_text(graph, base, iris.build(), article, files)
+    return graph_text(graph, "metadata").nquads.decode("utf-8")
 
 
 def download_url(base: str, path: str) -> URIRef:
@@ -206,7 +227,8 @@ def _describe_text(graph: TripleSet, base: str, build: URIRef, article: ArticleR
 
 def _describe_itself(graph: TripleSet, base: str, build: URIRef, dataset: URIRef, files: Mapping[str, URIRef],
                      license: str) -> None:
-    """The metadata graph as a dataset description that counts its own triples, with void.ttl as its file."""
+    """The metadata graph as a dataset description, with void.ttl as its file (its count of its own
+    triples is added once they are all known, by `describe`)."""
     add = graph.add
     metadata = URIRef(graph.identifier)
     for cls in (VOID.Dataset, DCAT.Dataset, VOID.DatasetDescription):
@@ -217,7 +239,6 @@ def _describe_itself(graph: TripleSet, base: str, build: URIRef, dataset: URIRef
     add((metadata, VOID.dataDump, download_url(base, _VOID.file)))
     add((metadata, DCAT.distribution, files[_VOID.file]))
     _file(graph, base, files[_VOID.file], _VOID, license)
-    add((metadata, VOID.triples, Literal(len(graph) + 1, datatype=XSD.integer)))  # this triple too
 
 
 def _file(graph: TripleSet, base: str, iri: URIRef, distribution: Distribution, license: str | None,

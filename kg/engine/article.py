@@ -11,6 +11,7 @@ the workers finish in.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -20,6 +21,7 @@ from typing import NamedTuple
 from rdflib import Graph, URIRef
 
 from kg.check import Finding, load_shapes, run_shapes
+from kg.describe import CC_BY, article_description
 from kg.shacl import Plan, Unsupported, plan_for, validate_nquads
 from kg.errors import KgError
 from kg.ground import ground
@@ -36,13 +38,14 @@ __all__ = ["ArticleJob", "ArticleResult", "Failure", "GRAPH_PARTS", "IRI_SETS", 
 
 @dataclass(frozen=True)
 class ArticleJob:
-    """What one article's work needs: where its record is, the base IRI, the shapes' folder, and
-    whether the article's full text is published (its graph kept in the result)."""
+    """What one article's work needs: where its record is, the base IRI, the shapes' folder,
+    whether the article's full text is published (its graph kept in the result), and the licence."""
 
     record: str
     base: str
     shapes: str
     with_text: bool = False
+    license: str = CC_BY  # of what kg makes, which the article's part of the dataset's description gives
 
 
 class SharedField(NamedTuple):
@@ -82,6 +85,7 @@ class ArticleResult:
     vocabularies: tuple[str, ...] = ()
     shared: tuple[SharedField, ...] = ()  # from the cache, plain tuples of the same fields
     inputs: dict[str, str] = field(default_factory=dict)  # every file read -> its sha256
+    description: str = ""  # the dataset description's lines about the article (kg.describe.article_description)
 
     @property
     def violations(self) -> list[Finding]:
@@ -165,7 +169,7 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
     # The bytes that were read and built, not the files again: both were decoded as strict UTF-8.
     record_bytes, text_bytes = article.source.encode("utf-8"), article.text.encode("utf-8")
     terms = _Terms(graph)
-    return ArticleResult(
+    result = ArticleResult(
         id=article.id,
         record_path=str(article.record_path),
         text_path=str(article.text_path),
@@ -187,6 +191,7 @@ def run_article(job: ArticleJob) -> ArticleResult | Failure:
             str(article.text_path): hashlib.sha256(text_bytes).hexdigest(),
         },
     )
+    return dataclasses.replace(result, description=article_description(result, job.base, job.license))
 
 
 # Plans compiled before the workers start, which inherit them (kg.build puts them here).

@@ -56,7 +56,7 @@ from kg.write.nquads import part_bytes
 
 __all__ = ["Cache", "code_digest", "file_digest"]
 
-_FORMAT = 7  # bumped when an entry's layout changes
+_FORMAT = 8  # bumped when an entry's layout changes
 _LOCK = ".lock"  # in the folder: every build that uses it holds it shared, and prunes it only alone
 _GRAPH_FILES = (".nq", ".ttl", ".trig", ".jsonld")  # the graph's N-Quads and its fragments of the files
 _TEXT_FILES = tuple(".text" + suffix for suffix in _GRAPH_FILES)  # the same of the full text's graph
