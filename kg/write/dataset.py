@@ -216,16 +216,30 @@ def _void_statements(metadata: GraphText, triples: Iterable[tuple]) -> bytes:
         return part_bytes(metadata.turtle)
     new = list(graph_text(added, metadata.name).lines())
     named = {quad_subject(line) for line in new}
-    lines = sorted({*new, *(line for line in metadata.lines() if quad_subject(line) in named)})
+    held = _by_subject(metadata.lines())  # one pass over the metadata's lines, in order
+    lines = sorted({*new, *(line for subject in named for line in held.get(subject, ()))})
     rewritten = GraphText(metadata.iri, metadata.name, b"".join(lines))
     written = dict(zip(_subjects(lines), turtle(graph_triples(rewritten))))
     # Each subject's statements end with " .", then a blank line, which no literal holds (N-Quads and
     # so kg's Turtle write a line break in a literal as an escape).
     blocks = [block + b" .\n\n" for block in part_bytes(metadata.turtle).split(b" .\n\n")[:-1]]
-    kept = dict(zip(_subjects(metadata.lines()), blocks))
+    kept = dict(zip(held, blocks))
     # Sorted, the subjects are in the lines' order: each ends with ">", which no IRI holds.
     return b"".join(written[subject] if subject in written else kept[subject]
                     for subject in sorted(kept.keys() | written.keys()))
+
+
+def _by_subject(lines: Iterable[bytes]) -> dict[bytes, list[bytes]]:
+    """Sorted lines grouped by their subject, the subjects in the lines' order."""
+    groups: dict[bytes, list[bytes]] = {}
+    for line in lines:
+        subject = line[:line.index(b"> ") + 1]  # quad_subject, inline: the description has thousands
+        group = groups.get(subject)
+        if group is None:
+            groups[subject] = [line]
+        else:
+            group.append(line)
+    return groups
 
 
 def _subjects(lines: Iterable[bytes]) -> Iterator[bytes]:
