@@ -1,15 +1,18 @@
 """`kg build`: every article in a folder through read, ground, resolve, map and check, then written.
 
 The work is done article by article (kg.engine): each article's graph and findings come from its
-own record and text, are cached by the digest of those inputs, kg's code, the shapes and the base
-IRI, and are made in worker processes or on a Dask cluster when there are many. Only what spans
-articles runs on the whole: a shared actor or post is the same in every record, the dataset's
-description and its check, and the files.
+own record and text, are cached by the digest of those inputs, kg's code, the shapes, the base
+IRI and the licence, and are made in worker processes or on a Dask cluster when there are many.
+Each also says what the dataset's description says of it. Only what spans articles runs on the
+whole: a shared actor or post is the same in every record, the dataset's description and its
+check, and the files.
 
 A rebuild keeps both cores busy: the records written since the cache kept them are looked up
-first, and the workers build those it does not hold while the others are looked up; the
-description is checked in a worker while the files are written into a staging folder, which
-replaces the output folder only once the check found no violation.
+first, and the workers build those it does not hold while the others are looked up. Each result
+goes to the output folder as it is folded, in name order: in a big build a process of its own
+writes the whole files meanwhile (kg.write.dataset). The description is checked in a worker while
+the rest is written into a staging folder, which replaces the output folder only once the check
+found no violation.
 """
 
 from __future__ import annotations
