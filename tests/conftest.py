@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def built_seed_with_text(tmp_path_factory) -> BuildResult:
     """The seeds built with their full texts (kg build --with-text): what kg build checks (read-only)."""
     out = tmp_path_factory.mktemp("built-with-text") / "dist"
     return build(SEEDS, out, with_text=True)
+
+
+def assemblers() -> list:
+    """This process's children still writing a build's whole files (kg.write.assembler), by name:
+    other tests leave children of their own running (kg serve's query workers)."""
+    return [child for child in multiprocessing.active_children() if child.name == "kg-assembler"]
 
 
 def seeds_with_second_article(folder: Path) -> Path:

@@ -7,7 +7,6 @@ import dataclasses
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import time
 from collections import Counter
@@ -18,7 +17,7 @@ import pytest
 import kg.build
 import kg.cli
 import kg.engine.runner
-from conftest import SEEDS, seeds_with_second_article
+from conftest import SEEDS, assemblers, seeds_with_second_article
 from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
 from kg.engine.article import ArticleJob, ArticleResult, run_article
@@ -251,7 +250,7 @@ def test_whole_files_written_apart_as_the_articles_come_are_the_same_bytes(seeds
     assert again.built == 1
     fresh = build(seeds, tmp_path / "fresh", cache=False, workers=1, with_text=with_text)
     assert _files(again.out) == _files(fresh.out)
-    assert multiprocessing.active_children() == []
+    assert assemblers() == []
 
 
 def test_a_failed_build_ends_the_process_writing_the_whole_files_and_leaves_dist(seeds: Path, monkeypatch):
@@ -262,7 +261,7 @@ def test_a_failed_build_ends_the_process_writing_the_whole_files_and_leaves_dist
     record.write_text(record.read_text(encoding="utf-8").replace("kind: meeting", "kind: meting"), encoding="utf-8")
     with pytest.raises(InputError):
         _build(seeds)
-    assert multiprocessing.active_children() == []
+    assert assemblers() == []
     assert _files(first.out) == files
     assert [path.name for path in seeds.parent.iterdir() if path.name.startswith(".dist-")] == []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import multiprocessing
 import os
 import pathlib
 import resource
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, assemblers
 from kg.build import build
 from kg.errors import InputError
 from kg.write import MARKER
@@ -318,7 +317,7 @@ def test_a_full_disk_leaves_dist_and_no_staging_folder(built: Path, full_disk, w
     run_kg("build", "--seeds", str(built / "seeds"), "--out", str(built / "dist"))
     assert snapshot(built / "dist") == before
     assert leftovers(built) == []
-    assert multiprocessing.active_children() == []  # the process that wrote the whole files is gone too
+    assert assemblers() == []  # the process that wrote the whole files is gone too
 
 
 def test_a_read_only_parent_folder_is_one_line_naming_the_out_folder(project: Path, monkeypatch, run_kg):
