@@ -13,11 +13,9 @@ written. (A small build writes them at the end, in threads: a process costs more
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import signal
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 try:
@@ -25,7 +23,7 @@ try:
 except ImportError:  # not on a POSIX system
     fcntl = None
 
-from kg.write.files import copy_into, write_into
+from kg.write.files import PieceWriter
 from kg.write.nquads import Part
 
 __all__ = ["Assembler", "Later"]
@@ -147,37 +145,15 @@ def _assemble(pipe, reply, paths: Sequence[Path]) -> None:
         pass
 
 
-class _Writer:
-    """One file written piece by piece, with its size and sha256 as written (see `write_pieces`)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.size, self.digest = path, 0, hashlib.sha256()
-        with self._naming():
-            self.file = path.open("wb", buffering=0)
+class _Writer(PieceWriter):
+    """One of the whole files, whose pieces come through the pipe: file names as strings, or `Later`."""
 
     def write(self, pieces: Sequence[str | bytes | Later]) -> None:
-        target = self.file.fileno()
-        with self._naming():
-            for piece in pieces:
-                if isinstance(piece, Later):
-                    self.write([str(part) if isinstance(part, Path) else part for part in piece()])
-                elif isinstance(piece, str):
-                    self.size += copy_into(Path(piece), target, self.digest)
-                else:
-                    self.size += write_into(target, piece, self.digest)
-
-    @contextmanager
-    def _naming(self) -> Iterator[None]:
-        """A block whose OSError names this file if it names none (a failed write() names no file)."""
-        try:
-            yield
-        except OSError as error:
-            error.filename = error.filename or str(self.path)
-            raise
-
-    def close(self) -> tuple[int, str]:
-        self.file.close()
-        return self.size, self.digest.hexdigest()
+        for piece in pieces:
+            if isinstance(piece, Later):
+                super().write(piece())
+            else:
+                super().write([Path(piece) if isinstance(piece, str) else piece])
 
     def abandon(self) -> None:
         if not self.file.closed:

@@ -8,15 +8,16 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.threads import start_thread, wait_for
 from kg.write.manifest import Listed, Written, link_previous, read_manifest
 from kg.write.nquads import Part
 
-__all__ = ["Files", "write_pieces", "write_into", "copy_into"]
+__all__ = ["Files", "PieceWriter", "write_pieces"]
 
 
 class Files:
@@ -102,18 +103,42 @@ def write_pieces(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int
     """
     if isinstance(content, str):
         content = content.encode("utf-8")
-    pieces = [content] if isinstance(content, bytes) else content
-    digest = hashlib.sha256()
-    size = 0
+    writer = PieceWriter(path)
     try:
-        with path.open("wb", buffering=0) as file:
-            target = file.fileno()
+        writer.write([content] if isinstance(content, bytes) else content)
+    finally:
+        writer.file.close()
+    return writer.size, writer.digest.hexdigest()
+
+
+class PieceWriter:
+    """A new file at `path` written piece by piece (bytes, or files to copy), with its size and
+    sha256 as written; an OSError names the file (a failed write() names none)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.size, self.digest = path, 0, hashlib.sha256()
+        with self._naming():
+            self.file = path.open("wb", buffering=0)
+
+    def write(self, pieces: Iterable[Part]) -> None:
+        target = self.file.fileno()
+        with self._naming():
             for piece in pieces:
-                size += copy_into(piece, target, digest) if isinstance(piece, Path) else write_into(target, piece, digest)
-    except OSError as error:
-        error.filename = error.filename or str(path)  # a failed write() names no file
-        raise
-    return size, digest.hexdigest()
+                self.size += copy_into(piece, target, self.digest) if isinstance(piece, Path) else \
+                    write_into(target, piece, self.digest)
+
+    def close(self) -> tuple[int, str]:
+        """Close the file; its size and sha256."""
+        self.file.close()
+        return self.size, self.digest.hexdigest()
+
+    @contextmanager
+    def _naming(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as error:
+            error.filename = error.filename or str(self.path)
+            raise
 
 
 def write_into(target: int, data: bytes | memoryview, digest) -> int:
