@@ -317,10 +317,23 @@ def test_the_store_holds_kg_nq_and_kg_ttl_as_its_default_graph(two_articles):
 def test_the_store_loads_in_batches_of_whole_graphs(two_articles, tmp_path: Path, monkeypatch, size: int):
     from kg.write import store
 
-    monkeypatch.setattr(store, "_TURTLE_BATCH", size)  # smaller than the prefixes, than a graph's statements
-    monkeypatch.setattr(store, "_QUADS_BATCH", size)
+    monkeypatch.setattr(store, "_QUADS_BATCH", size)  # smaller than a graph's lines, or than all of them
     graphs, metadata, built = two_articles
     assert store_contents(written(graphs, metadata, tmp_path / "dist") / "store") == store_contents(built / "store")
+
+
+def test_the_default_graph_is_loaded_from_each_line_without_its_graph_name():
+    """One replace where every line ends with the graph's name, as kg writes them; else each quad read."""
+    from kg.write.store import _triples_of
+
+    lines = (b'<https://kg.example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "a <https://g> .\\n" <https://g> .\n'
+             b'<https://kg.example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "b" <https://g> .\n')
+    triples = (b'<https://kg.example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "a <https://g> .\\n" .\n'
+               b'<https://kg.example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> "b" .\n')
+    assert _triples_of("https://g", lines) == triples
+    other = lines + b'<https://kg.example.org/c> <http://www.w3.org/2000/01/rdf-schema#label> "c" <https://h> .\n'
+    read = {quad.triple for quad in pyoxigraph.parse(_triples_of("https://g", other), format=pyoxigraph.RdfFormat.N_TRIPLES)}
+    assert read == {quad.triple for quad in pyoxigraph.parse(other, format=pyoxigraph.RdfFormat.N_QUADS)}
 
 
 def store_contents(folder: Path) -> tuple[set, set, set]:
