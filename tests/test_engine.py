@@ -531,3 +531,27 @@ def test_an_unchanged_description_is_not_checked_again_and_gives_the_same_findin
     third = _build(seeds)
     assert checked == ["metadata"] and third.warnings == first.warnings
     assert len(list((seeds.parent / "cache").rglob("findings-*.json"))) == 1  # the first one's pruned
+
+
+def test_a_cache_file_is_written_whole_beside_itself_passing_over_a_name_left_by_a_killed_build(tmp_path, monkeypatch):
+    from kg.engine import cache
+
+    target = tmp_path / "entry.json"
+    target.write_bytes(b"old")
+    following = next(cache._COUNT) + 1  # the name the next write tries first
+    left = tmp_path / f".entry.json-{os.getpid()}-{following}"
+    left.write_bytes(b"left by a killed build")
+    cache._write_whole(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert left.read_bytes() == b"left by a killed build"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, left.name])
+
+    def full_disk(handle, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.os, "write", full_disk)
+    with pytest.raises(OSError):
+        cache._write_whole(target, b"newer")
+    assert target.read_bytes() == b"new"  # the file as it was, and no new file beside it
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, left.name])
