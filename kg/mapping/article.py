@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 
 from kg.mapping.scope import Scope
 from kg.mapping.times import interval
-from kg.vocab import DCTERMS, GAF, KGO, NIF, RDF, RDFS, SCHEMA, TIME, XSD, sha256_checksum
+from kg.vocab import DCTERMS, GAF, KGO, NIF, RDF, RDFS, SCHEMA, TIME, XSD, integer, sha256_checksum
 from kg.write.nquads import TripleSet
 
 
@@ -109,5 +109,5 @@ def map_structure(scope: Scope, article: URIRef, parts) -> None:
         scope.add(node, SCHEMA.headline, Literal(span.text))
         scope.add(node, RDFS.label, Literal(span.text))
         scope.add(node, GAF.denotedBy, scope.mention(span))
-        scope.add(node, NIF.beginIndex, Literal(span.begin, datatype=XSD.integer))
-        scope.add(node, NIF.endIndex, Literal(end, datatype=XSD.integer))
+        scope.add(node, NIF.beginIndex, integer(span.begin))
+        scope.add(node, NIF.endIndex, integer(end))

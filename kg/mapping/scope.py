@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 
 from kg.iris import Iris
 from kg.read import Article
-from kg.vocab import GAF, NIF, RDF, XSD
+from kg.vocab import GAF, NIF, RDF, integer
 from kg.write.nquads import TripleSet
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ class Scope:
                 (RDF.type, NIF.OffsetBasedString),
                 # xsd:integer, not NIF's xsd:nonNegativeInteger, which Oxigraph stores as xsd:integer:
                 # one typing in every store (shapes/mentions.ttl checks they are not negative).
-                (NIF.beginIndex, Literal(span.begin, datatype=XSD.integer)),
-                (NIF.endIndex, Literal(span.end, datatype=XSD.integer)),
+                (NIF.beginIndex, integer(span.begin)),
+                (NIF.endIndex, integer(span.end)),
                 (NIF.anchorOf, Literal(span.text)),
                 (NIF.referenceContext, self.context),
             ):
