@@ -16,9 +16,9 @@ default graph unless another named graph still holds their triple. What a graph 
 from its previous N-Quads where the cache kept them (the dataset's description, which changes
 with every article), else read back from the old store. Otherwise the store is loaded
 whole: the named graphs from the graphs' N-Quads, the default graph from the same lines without
-their graph's name (N-Triples), a batch at a time, without Oxigraph checking each IRI again (`lenient`: a fifth of the N-Quads'
-load time, a tenth of the whole): kg checked them when it wrote each graph's N-Quads
-(kg.write.nquads).
+their graph's name (N-Triples), a batch at a time, without Oxigraph checking each IRI again
+(`lenient`: a fifth of the N-Quads' load time, a tenth of the whole): kg checked them when it
+wrote each graph's N-Quads (kg.write.nquads).
 
 The store is written in a thread of its own while the files are written: pyoxigraph lets go of
 the GIL while it loads, so on two cores the store costs little more time than the files. (Loaded
@@ -224,27 +224,20 @@ def _named(store: pyoxigraph.Store, triple: pyoxigraph.Triple) -> bool:
 def _changes(previous: Path | None, digests: dict[str, str]) -> tuple[set[str], set[str], dict[str, str]] | None:
     """The graphs to load again, those gone and the digests of those the store holds, if the store of
     `previous` can be updated to `digests`."""
-    held = _held(previous)
-    if held is None:
-        return None
-    redo = {iri for iri, digest in digests.items() if held.get(iri) != digest}
-    gone = set(held) - set(digests)
-    if len(redo | gone) > _CHANGED_AT_MOST * max(len(digests), len(held)):
-        return None
-    return redo, gone, held
-
-
-def _held(previous: Path | None) -> dict[str, str] | None:
-    """The graphs of the store of the output folder `previous`, with their digests, if this kg can update it."""
     if previous is None or not (previous / STORE).is_dir():
         return None
     try:
         manifest = json.loads((previous / GRAPHS).read_text(encoding="utf-8"))
         if manifest["layout"] != _LAYOUT or manifest["pyoxigraph"] != pyoxigraph.__version__:
             return None
-        return dict(manifest["graphs"])
+        held = dict(manifest["graphs"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    redo = {iri for iri, digest in digests.items() if held.get(iri) != digest}
+    gone = set(held) - set(digests)
+    if len(redo | gone) > _CHANGED_AT_MOST * max(len(digests), len(held)):
+        return None
+    return redo, gone, held
 
 
 def _triples_of(iri: str, nquads: bytes) -> bytes:
