@@ -107,8 +107,8 @@ def write_pieces(path: Path, content: str | bytes | Iterable[Part]) -> tuple[int
     try:
         writer.write([content] if isinstance(content, bytes) else content)
     finally:
-        writer.file.close()
-    return writer.size, writer.digest.hexdigest()
+        written = writer.close()
+    return written
 
 
 class PieceWriter:
