@@ -263,15 +263,15 @@ class _Terms:
 
     def vocabularies(self) -> tuple[str, ...]:
         """The profile's namespaces whose terms the graph uses as predicates or classes."""
-        used = {str(term) for term in (*self.predicates, *self.types)}
+        used = {*self.predicates, *self.types}
         return tuple(sorted(
             str(namespace) for prefix, namespace in PREFIXES.items()
             if prefix not in ("rdf", "xsd", "wd") and any(term.startswith(str(namespace)) for term in used)
         ))
 
 
-def _texts(terms) -> tuple[str, ...]:
-    return tuple(sorted({str(term) for term in terms}))
+def _texts(terms: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(terms))
 
 
 _ACTOR_FIELDS = ("kind", "name", "label", "wikidata", "description")

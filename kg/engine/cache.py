@@ -347,7 +347,7 @@ def _write_whole(path: Path, data: bytes) -> None:
     The new file's name is this process's and a count's: made with O_EXCL, it is never a file (or
     a link) that was there, and a name that is, left by a killed build, is passed over. Plain `os`
     calls, not mkstemp's random names and file object: a worker keeps five files per article."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
         temporary = f"{path.parent}{os.sep}.{path.name}-{os.getpid()}-{next(_COUNT)}"
         try:
