@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from kg.kinds import ActorKind
 from kg.mapping.scope import Scope, camel
 from kg.mapping.times import time
-from kg.vocab import FOAF, GAF, KGO, ORG, RDF, RDFS, SCHEMA, SEM, TIME, WD, XSD
+from kg.vocab import FOAF, GAF, KGO, ORG, RDF, RDFS, SCHEMA, SEM, TIME, WD, integer
 
 if TYPE_CHECKING:
     from kg.model import Actor, Relation
@@ -73,7 +73,7 @@ def map_organisation_facts(scope: Scope, iri: URIRef, actor: Actor) -> None:
         value = URIRef(f"{iri}/members/{scope.article.id}")
         scope.add(iri, KGO.memberCount, value)
         scope.add(value, RDF.type, SCHEMA.QuantitativeValue)
-        scope.add(value, SCHEMA.value, Literal(actor.members.value, datatype=XSD.integer))
+        scope.add(value, SCHEMA.value, integer(actor.members.value))
         scope.add(value, SCHEMA.unitText, Literal("members"))
         scope.add(value, RDFS.label, Literal(f"{actor.title}: {actor.members.value} members"))
         scope.add(value, GAF.denotedBy, scope.mention(actor.members.quote.span))

@@ -44,14 +44,14 @@ def map_news_article(scope: Scope) -> None:
         scope.add(window, RDFS.comment, Literal(published.note))
     if info.copyright:
         scope.add(article, SCHEMA.copyrightHolder, scope.actor_iri(info.copyright.holder))
-        scope.add(article, SCHEMA.copyrightYear, Literal(info.copyright.year, datatype=XSD.integer))
+        scope.add(article, SCHEMA.copyrightYear, integer(info.copyright.year))
         scope.add(article, SCHEMA.copyrightNotice, Literal(info.copyright.quote.span.text))
     map_structure(scope, article, info.structure)
     for predicate, obj in (
         (RDF.type, NIF.Context),
         (RDF.type, NIF.OffsetBasedString),
-        (NIF.beginIndex, Literal(0, datatype=XSD.integer)),
-        (NIF.endIndex, Literal(len(text), datatype=XSD.integer)),
+        (NIF.beginIndex, integer(0)),
+        (NIF.endIndex, integer(len(text))),
         (NIF.sourceUrl, article),
     ):
         scope.add(scope.context, predicate, obj)
@@ -101,7 +101,7 @@ def map_structure(scope: Scope, article: URIRef, parts) -> None:
         else:
             number = headings.index(span) + 1
             node, cls, end = URIRef(f"{article}/section/{number}"), KGO.Section, ends[number - 1]
-            scope.add(node, SCHEMA.position, Literal(number, datatype=XSD.integer))
+            scope.add(node, SCHEMA.position, integer(number))
         scope.add(article, SCHEMA.hasPart, node)
         scope.add(node, RDF.type, cls)
         scope.add(node, RDF.type, SCHEMA.CreativeWork)

@@ -6,7 +6,7 @@ from rdflib import Literal, URIRef
 
 from kg.mapping.scope import Scope, camel
 from kg.mapping.times import time
-from kg.vocab import GAF, KGO, RDF, RDFS, SCHEMA, SEM, SKOS, TIME, XSD
+from kg.vocab import GAF, KGO, RDF, RDFS, SCHEMA, SEM, SKOS, TIME, integer
 
 # What the article reports of the event (kgo:reportedStatus): finer than schema.org's statuses.
 STATUS = {
@@ -124,7 +124,7 @@ def map_manner(scope: Scope, iri: URIRef, event) -> None:
     scope.add(points, RDF.type, SCHEMA.ItemList)
     scope.add(points, RDFS.label, Literal(f"the points of: {event.label}"))
     if event.point_count:
-        scope.add(points, SCHEMA.numberOfItems, Literal(event.point_count.value, datatype=XSD.integer))
+        scope.add(points, SCHEMA.numberOfItems, integer(event.point_count.value))
         scope.add(points, GAF.denotedBy, scope.mention(event.point_count.quote.span))
     for number, point in enumerate(event.points, start=1):
         item = URIRef(f"{points}/{number}")
