@@ -33,7 +33,7 @@ from kg.describe import CC_BY, describe, distributions, file_triples
 from kg.engine.article import (PLANS, ArticleJob, ArticleResult, Failure, as_graph, check_graph_text,
                                prepare_article)
 from kg.engine.cache import Cache, code_digest
-from kg.engine.progress import Progress, Stages
+from kg.engine.progress import Progress, Stages, StoreProgress
 from kg.engine.runner import Runner, default_workers
 from kg.engine.spanning import Totals
 from kg.errors import InputError, KgError, NotConformingError, StoreError
@@ -138,7 +138,8 @@ def build(
     # Each article's graph goes to the output as it is folded: a big build's whole files are written
     # by a process of their own while this one looks up, checks and describes.
     with DatasetWriter(out, data_file("ontology.ttl"), keep=[seeds], kept=store.kept_graph,
-                       in_process=len(records) < _ASSEMBLED_APART_FROM) as writer:
+                       in_process=len(records) < _ASSEMBLED_APART_FROM,
+                       report=StoreProgress(say, terminal=terminal) if progress else None) as writer:
         totals = _Folding(results, Progress(len(records), say, terminal=terminal), settle or (lambda: None),
                           lambda result: writer.add(result.graph))
         with Runner(totals.arrived, workers=workers or default_workers(), scheduler=scheduler,

@@ -22,7 +22,7 @@ from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
 from kg.engine.article import ArticleJob, ArticleResult, run_article
 from kg.engine.cache import Cache, file_digest
-from kg.engine.progress import Progress
+from kg.engine.progress import Progress, StoreProgress
 from kg.engine.spanning import Totals
 from kg.errors import InputError, NotConformingError
 from kg.iris import DEFAULT_BASE
@@ -476,6 +476,55 @@ def test_progress_off_a_terminal_prints_nothing_for_a_short_build():
     progress.step()
     progress.step()
     assert lines == []
+
+
+def test_store_progress_tells_the_step_its_share_and_the_time_left():
+    now = [0.0]
+    lines: list[str] = []
+    progress = StoreProgress(lines.append, terminal=True, clock=lambda: now[0])
+    progress("graphs", 0, 1000)  # starts the clock
+    now[0] = 4.0
+    progress("graphs", 250, 1000)
+    now[0] = 12.0
+    progress("default graph", 750, 1000)
+    progress("default graph", 1000, 1000)
+    progress("compacting", 1000, 1000)
+    assert lines == ["[store 25%] loading the graphs, about 12 s left",
+                     "[store 75%] loading the default graph (the graphs merged), about 4 s left",
+                     "[store 100%] loading the default graph (the graphs merged)",
+                     "[store 100%] compacting"]
+
+
+def test_store_progress_off_a_terminal_tells_a_long_load_now_and_then_and_a_short_one_not_at_all():
+    now = [0.0]
+    lines: list[str] = []
+    progress = StoreProgress(lines.append, terminal=False, every=10, clock=lambda: now[0])
+    for seconds, step, done in ((0, "graphs", 0), (6, "graphs", 300), (11, "graphs", 500),
+                                (15, "default graph", 800), (19, "compacting", 1000)):
+        now[0] = seconds
+        progress(step, done, 1000)
+    assert lines == ["[store 50%] loading the graphs, about 11 s left", "[store 100%] compacting"]
+    short: list[str] = []
+    progress = StoreProgress(short.append, terminal=False, every=10, clock=lambda: 1.0)
+    for step, done in (("graphs", 0), ("graphs", 500), ("default graph", 1000), ("compacting", 1000)):
+        progress(step, done, 1000)
+    assert short == []
+
+
+def test_a_build_that_tells_its_progress_tells_the_store_load_too(seeds: Path, monkeypatch):
+    heard: list[tuple[str, int, int]] = []
+
+    class Heard(StoreProgress):
+        def __call__(self, step: str, done: int, total: int) -> None:
+            heard.append((step, done, total))
+
+    monkeypatch.setattr(kg.build, "StoreProgress", Heard)
+    _build(seeds, progress=lambda line: None)
+    assert heard[0][:2] == ("graphs", 0) and heard[-1][0] == "compacting"
+    assert heard[-1][1] == heard[-1][2] > 0
+    heard.clear()
+    _build(seeds)  # no progress asked: nothing told (and the store is updated, not loaded whole)
+    assert heard == []
 
 
 def test_a_cache_entry_naming_a_file_outside_the_records_folder_is_a_miss(seeds: Path):

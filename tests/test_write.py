@@ -322,6 +322,26 @@ def test_the_store_loads_in_batches_of_whole_graphs(two_articles, tmp_path: Path
     assert store_contents(written(graphs, metadata, tmp_path / "dist") / "store") == store_contents(built / "store")
 
 
+def test_a_whole_load_reports_its_steps_and_bytes_in_order_up_to_the_total(two_articles, tmp_path: Path, monkeypatch):
+    from kg.write import store
+    from kg.write.nquads import part_size
+
+    monkeypatch.setattr(store, "_QUADS_BATCH", 1000)  # a report after each of many batches
+    graphs, metadata, _ = two_articles
+    reports: list[tuple[str, int, int]] = []
+    loader = store.StoreLoader(tmp_path / "store", [*graphs, metadata], report=lambda *report: reports.append(report))
+    loader.wait()
+    total = 2 * sum(part_size(graph.nquads) for graph in [*graphs, metadata])
+    assert {report[2] for report in reports} == {total}
+    steps = [step for step, _, _ in reports]
+    assert steps == sorted(steps, key=["graphs", "default graph", "compacting"].index)
+    assert steps[0] == "graphs" and steps[-1] == "compacting" and "default graph" in steps
+    done = [report[1] for report in reports]
+    assert done[0] == 0 and done == sorted(done) and done[-1] == total
+    assert done[steps.index("default graph") - 1] == total // 2  # the graphs, then the default graph
+    assert len(reports) > 4
+
+
 def test_the_default_graph_is_loaded_from_each_line_without_its_graph_name():
     """One replace where every line ends with the graph's name, as kg writes them; else each quad read."""
     from kg.write.store import _triples_of

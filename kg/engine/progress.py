@@ -1,4 +1,4 @@
-"""Progress of a long build on stderr: articles done, rate and time left.
+"""Progress of a long build on stderr: articles done, rate and time left; then the query store's load.
 
 On a terminal one line is redrawn in place; elsewhere (a log, CI) a line is printed every so many
 seconds of a long build, and a last one when it ends, so a log shows it is alive without a line per
@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["Progress", "Stages"]
+__all__ = ["Progress", "StoreProgress", "Stages"]
 
 
 class Progress:
@@ -47,6 +47,42 @@ class Progress:
             text += f", about {_duration(left)} left"
         if self.cached:
             text += f" ({self.cached} from the cache)"
+        return text
+
+
+class StoreProgress:
+    """How far the load of the query store has got (a `kg.write.store.Report`), told as `Progress`
+    tells the articles: `[store 46%] loading the graphs, about 17 s left`.
+
+    Called from the store's thread. The time left is the time so far, stretched over the bytes left;
+    compacting the tables at the end (a tenth of the load) is told, not timed.
+    """
+
+    _STEPS = {"graphs": "loading the graphs", "default graph": "loading the default graph (the graphs merged)",
+              "compacting": "compacting"}
+
+    def __init__(self, say: Callable[[str], None], *, terminal: bool, every: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.say, self.terminal, self.every, self.clock = say, terminal, every, clock
+        self.started = self.last = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = self.clock()
+        if self.started is None:
+            self.started = self.last = now
+            return
+        # Off a terminal, a load that has already been told is told once more as it compacts, so a
+        # log does not end on a share that was left behind.
+        if self.terminal or now - self.last >= self.every or (step == "compacting" and self.last > self.started):
+            self.last = now
+            self.say(self.line(step, done, total, now))
+
+    def line(self, step: str, done: int, total: int, now: float) -> str:
+        """`[store 46%] loading the graphs, about 17 s left`."""
+        share = done / total if total else 1.0
+        text = f"[store {int(share * 100)}%] {self._STEPS.get(step, step)}"
+        if step != "compacting" and 0 < done < total:
+            text += f", about {_duration((now - self.started) * (total - done) / done)} left"
         return text
 
 

@@ -26,7 +26,7 @@ from kg.write.folder import MARKER, cannot_write, check_out, make_staging, recov
 from kg.write.jsonld import JSONLD_TAIL, JsonldNames, jsonld_context, jsonld_fragment, jsonld_graph, jsonld_head
 from kg.write.manifest import FILES, write_manifest
 from kg.write.nquads import GraphText, Part, TripleSet, graph_text, graph_triples, part_bytes, quad_subject
-from kg.write.store import GRAPHS, STORE, Kept, StoreLoader
+from kg.write.store import GRAPHS, STORE, Kept, Report, StoreLoader
 from kg.write.turtle import PREFIX_LINES, trig_block, turtle
 
 __all__ = ["DatasetWriter", "with_fragments"]
@@ -43,14 +43,15 @@ class DatasetWriter:
 
     `ontology` is the Turtle file of kg's own terms, published as it is; `keep` folders (the seeds)
     that `out` must not be or hold; `store` whether to write the query-ready store, from the
-    previous one where it can (`kept`: see `kg.write.store.StoreLoader`). `in_process=False` puts
-    the whole files together in a process of their own as the graphs come (kg.write.assembler), for
-    a build of many articles. Every OSError is an InputError naming the file (kg.write.folder).
+    previous one where it can (`kept`, and `report` for its progress: see
+    `kg.write.store.StoreLoader`). `in_process=False` puts the whole files together in a process of
+    their own as the graphs come (kg.write.assembler), for a build of many articles. Every OSError is an InputError naming the file (kg.write.folder).
     """
 
     def __init__(self, out: Path, ontology: Path, *, keep: Iterable[Path] = (), store: bool = True,
-                 kept: Kept | None = None, in_process: bool = True) -> None:
+                 kept: Kept | None = None, in_process: bool = True, report: Report | None = None) -> None:
         self.out, self._ontology, self._store, self._kept = out.resolve(), ontology, store, kept
+        self._report = report
         self._graphs: list[GraphText] = []  # the articles' graphs given
         self._sent = 0  # the graphs whose pieces were sent on, texts' and the description's too
         self._names: set[str] = set()
@@ -111,7 +112,8 @@ class DatasetWriter:
                 files.write(staging / "texts" / f"{graph.name}.ttl", (_HEADER, graph.turtle), source=graph.sha256())
             everything = [*self._graphs, *texts, metadata]
             if self._store:  # loads in a thread of its own while the files are written
-                self._loader = StoreLoader(staging / STORE, everything, previous=self.out, kept=self._kept)
+                self._loader = StoreLoader(staging / STORE, everything, previous=self.out, kept=self._kept,
+                                           report=self._report)
             for graph in [*texts, metadata]:
                 self._send(self._pieces(graph))
             self._send([[], [], [], [JSONLD_TAIL]])

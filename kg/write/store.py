@@ -37,9 +37,9 @@ import pyoxigraph
 
 from kg.layout import STORE, open_store
 from kg.threads import join, start_thread
-from kg.write.nquads import GraphText, part_bytes, quad_subject, split_quad
+from kg.write.nquads import GraphText, part_bytes, part_size, quad_subject, split_quad
 
-__all__ = ["STORE", "GRAPHS", "Kept", "StoreLoader", "write_store", "open_store"]
+__all__ = ["STORE", "GRAPHS", "Kept", "Report", "StoreLoader", "write_store", "open_store"]
 
 GRAPHS = ".kg-graphs.json"  # beside it: each graph the store holds, with the sha256 of its N-Quads
 _LAYOUT = 1  # bumped when what the store holds changes, so that an older store is loaded again, not updated
@@ -48,6 +48,10 @@ _LAYOUT = 1  # bumped when what the store holds changes, so that an older store 
 _QUADS_BATCH = 4 * 1024 * 1024
 _CHANGED_AT_MOST = 0.25  # the share of graphs changed, gone or new beyond which the store is loaded whole
 Kept = Callable[[str], "bytes | None"]  # a graph's N-Quads by their digest, where they were kept
+# How far a whole load has got: called in the store's thread with the step under way ("graphs",
+# "default graph", then "compacting") and the bytes of N-Quads loaded and to load, each graph's
+# counted once for its named graph and once for the default graph.
+Report = Callable[[str, int, int], None]
 
 
 def write_store(folder: Path, graphs: Sequence[GraphText], previous: Path | None = None,
@@ -64,12 +68,14 @@ class StoreLoader:
     `graphs` are the graphs to hold; `previous` is the output folder being replaced, whose store is
     updated when it can be; `kept` gives the N-Quads of a graph by their digest where they were
     kept (the previous description's, in the cache), from which a graph's quads in the previous
-    store are known without reading them back from it.
+    store are known without reading them back from it; `report`, if given, hears how far a whole
+    load has got (see `Report`; an update of the previous store, a fraction of a second, says nothing).
     """
 
     def __init__(self, folder: Path, graphs: Sequence[GraphText], previous: Path | None = None,
-                 kept: Kept | None = None) -> None:
+                 kept: Kept | None = None, report: Report | None = None) -> None:
         self.folder, self.previous, self.kept = folder, previous, kept
+        self.report = report or (lambda step, done, total: None)
         self.updated = False  # whether the previous store was updated, rather than a new one loaded whole
         self._stopped = threading.Event()
         self._error: BaseException | None = None
@@ -112,16 +118,25 @@ class StoreLoader:
         """Load the store whole: the graphs' quads, then their triples as the default graph, a batch
         at a time (loading the two by turns took a sixth more work); False if stopped on the way."""
         store = pyoxigraph.Store(str(self.folder))
+        sizes = [part_size(graph.nquads) for graph in graphs]
+        total, done = 2 * sum(sizes), 0
         try:
-            for batch in _batches(part_bytes(graph.nquads) for graph in graphs):
+            self.report("graphs", 0, total)
+            for batch, size in _batches((part_bytes(graph.nquads), size) for graph, size in zip(graphs, sizes)):
                 if self._stopped.is_set():
                     return False
                 store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
-            for batch in _batches(_triples_of(graph.iri, part_bytes(graph.nquads)) for graph in graphs):
+                done += size
+                self.report("graphs", done, total)
+            for batch, size in _batches((_triples_of(graph.iri, part_bytes(graph.nquads)), size)
+                                        for graph, size in zip(graphs, sizes)):
                 if self._stopped.is_set():
                     return False
                 store.bulk_load(batch, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.DefaultGraph(),
                                 lenient=True)
+                done += size
+                self.report("default graph", done, total)
+            self.report("compacting", done, total)
             store.optimize()
             store.flush()
             return True
@@ -252,15 +267,17 @@ def _triples_of(iri: str, nquads: bytes) -> bytes:
     return triples
 
 
-def _batches(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """Whole graphs' lines joined into batches of about _QUADS_BATCH bytes."""
+def _batches(pieces: Iterable[tuple[bytes, int]]) -> Iterator[tuple[bytes, int]]:
+    """Whole graphs' lines joined into batches of about _QUADS_BATCH bytes; each piece comes with a
+    size of its graph's (for progress), and each batch with the sum of its pieces' sizes."""
     batch: list[bytes] = []
-    held = 0
-    for piece in pieces:
+    held = counted = 0
+    for piece, size in pieces:
         batch.append(piece)
         held += len(piece)
+        counted += size
         if held >= _QUADS_BATCH:
-            yield b"".join(batch)
-            batch, held = [], 0
-    if held:
-        yield b"".join(batch)
+            yield b"".join(batch), counted
+            batch, held, counted = [], 0, 0
+    if batch:
+        yield b"".join(batch), counted
