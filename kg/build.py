@@ -195,6 +195,7 @@ def _look_up(records: list[Path], store: Cache, totals: _Folding, runner: Runner
             runner.start()
         result = store.lookup(records[index])
         if result is None:
+            totals.progress.expect()
             runner.add(index, job(records[index]))
         else:
             totals.cached(index, result)

@@ -455,6 +455,8 @@ def test_progress_tells_articles_done_rate_and_time_left():
     lines: list[str] = []
     progress = Progress(10, lines.append, terminal=True, clock=lambda: now[0])
     progress.skip(4)
+    for _ in range(6):
+        progress.expect()
     now[0] = 2.0
     progress.step()
     assert lines == ["[5/10] 0.5 articles/s, about 10 s left (4 from the cache)"]
@@ -464,6 +466,8 @@ def test_progress_off_a_terminal_prints_every_so_often_and_at_the_end_of_a_long_
     now = [0.0]
     lines: list[str] = []
     progress = Progress(4, lines.append, terminal=False, every=10, clock=lambda: now[0])
+    for _ in range(4):
+        progress.expect()
     for seconds in (5.0, 10.0, 15.0, 16.0):
         now[0] = seconds
         progress.step()
@@ -476,6 +480,33 @@ def test_progress_off_a_terminal_prints_nothing_for_a_short_build():
     progress.step()
     progress.step()
     assert lines == []
+
+
+def test_progress_tells_articles_from_the_cache_a_few_times_a_second_on_a_terminal():
+    now = [0.0]
+    lines: list[str] = []
+    progress = Progress(5, lines.append, terminal=True, clock=lambda: now[0])
+    progress.expect()  # the one article not in the cache
+    for seconds in (0.05, 0.12, 0.15):
+        now[0] = seconds
+        progress.skip(1)
+    now[0] = 1.0
+    progress.step()
+    now[0] = 1.05
+    progress.skip(1)
+    # Once it is built, no time is left to tell: the rest is looked up in the cache.
+    assert lines == ["[2/5] 2 from the cache", "[4/5] 1.0 articles/s (3 from the cache)",
+                     "[5/5] 1.0 articles/s (4 from the cache)"]
+
+
+def test_progress_off_a_terminal_tells_a_long_look_up_in_the_cache_every_so_often():
+    now = [0.0]
+    lines: list[str] = []
+    progress = Progress(3, lines.append, terminal=False, every=10, clock=lambda: now[0])
+    for seconds in (4.0, 11.0, 12.0):
+        now[0] = seconds
+        progress.skip(1)
+    assert lines == ["[2/3] 2 from the cache", "[3/3] 3 from the cache"]
 
 
 def test_store_progress_tells_the_step_its_share_and_the_time_left():

@@ -17,34 +17,49 @@ __all__ = ["Progress", "StoreProgress", "Stages"]
 class Progress:
     """Counts finished articles and tells `say` how it goes."""
 
+    # Seconds between two lines on a terminal while articles come from the cache, hundreds a second.
+    _REDRAW = 0.1
+
     def __init__(self, total: int, say: Callable[[str], None], *, terminal: bool, every: float = 10.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.total, self.say, self.terminal, self.every, self.clock = total, say, terminal, every, clock
-        self.done = self.cached = 0
+        self.done = self.cached = self.expected = 0
         self.started = self.last = clock()
 
+    def expect(self) -> None:
+        """One more article to build (not in the cache): the time left is that of those still to build."""
+        self.expected += 1
+
     def skip(self, count: int) -> None:
-        """`count` articles taken whole from the cache."""
+        """`count` articles taken whole from the cache: told as a built one is, but on a terminal a
+        few times a second at most (a rebuild of 10,000 articles looks them up for tens of seconds)."""
         self.cached += count
         self.done += count
+        self._tell(self._REDRAW if self.terminal else self.every)
 
     def step(self) -> None:
         """One more article built."""
         self.done += 1
+        self._tell(0.0 if self.terminal else self.every)
+
+    def _tell(self, every: float) -> None:
+        """A line if `every` seconds went by since the last, or the last article came after one was told."""
         now = self.clock()
-        if self.terminal or now - self.last >= self.every or (self.done == self.total and self.last > self.started):
+        if now - self.last >= every or (self.done == self.total and self.last > self.started):
             self.last = now
             self.say(self.line(now))
 
     def line(self, now: float | None = None) -> str:
-        """`[120/1000] 38.2 articles/s, about 23 s left (100 from the cache)`."""
+        """`[120/1000] 38.2 articles/s, about 23 s left (100 from the cache)`; `[600/1000] 600 from the
+        cache` while none was built yet."""
         seconds = (now if now is not None else self.clock()) - self.started
         built = self.done - self.cached
+        if built == 0 and self.cached:
+            return f"[{self.done}/{self.total}] {self.cached} from the cache"
         rate = built / seconds if seconds > 0 else 0.0
-        left = (self.total - self.done) / rate if rate > 0 else 0.0
         text = f"[{self.done}/{self.total}] {rate:.1f} articles/s"
-        if self.done < self.total and rate > 0:
-            text += f", about {_duration(left)} left"
+        if self.expected > built and rate > 0:  # those left to look up in the cache take no time to speak of
+            text += f", about {_duration((self.expected - built) / rate)} left"
         if self.cached:
             text += f" ({self.cached} from the cache)"
         return text
