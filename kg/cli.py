@@ -146,12 +146,14 @@ def build(seeds: Path, out: Path, base: str | None, workers: int | None, schedul
     from kg.iris import DEFAULT_BASE
 
     terminal = sys.stderr.isatty() and not quiet
-    result = run_build(seeds, out, base or DEFAULT_BASE, progress=None if quiet else _progress_line(terminal),
-                       workers=workers, scheduler=scheduler, cache=False if no_cache else (cache or True),
-                       terminal=terminal, with_text=with_text, license=license_iri,
-                       settle=gc.freeze if _ONE_COMMAND else None)
-    if terminal:
-        click.echo("", err=True)  # end the line that progress redrew
+    progress = _Redrawn() if terminal else None if quiet else _say
+    try:
+        result = run_build(seeds, out, base or DEFAULT_BASE, progress=progress, workers=workers,
+                           scheduler=scheduler, cache=False if no_cache else (cache or True), terminal=terminal,
+                           with_text=with_text, license=license_iri, settle=gc.freeze if _ONE_COMMAND else None)
+    finally:
+        if isinstance(progress, _Redrawn):
+            progress.end()  # before the warnings, the summary or the error
     if not quiet:
         for line in warning_lines(result.warnings):
             _say(line)
@@ -182,11 +184,21 @@ def _write_site(dist: Path, out: Path, workers: int | None, quiet: bool) -> None
                f"{result.bytes / 1e6:,.1f} MB, in {result.seconds:.1f} s ({result.pages_per_second:,.0f} pages/s)")
 
 
-def _progress_line(terminal: bool):
-    """Where a build's progress goes: one line redrawn in place on a terminal, else a line now and then."""
-    if not terminal:
-        return _say
-    return lambda message: click.echo(f"\r\x1b[K{message}", nl=False, err=True)
+class _Redrawn:
+    """A build's progress on a terminal: one line redrawn in place, ended before anything else is printed."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, message: str) -> None:
+        click.echo(f"\r\x1b[K{message}", nl=False, err=True)
+        self.drawn = True
+
+    def end(self) -> None:
+        """End the line, if one was drawn: what comes next (an error, say) starts a line of its own."""
+        if self.drawn:
+            click.echo("", err=True)
+            self.drawn = False
 
 
 def _dataset(out: Path, base: str | None, endpoint: str | None, store_type: str | None, timeout: float,

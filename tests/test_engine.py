@@ -558,6 +558,36 @@ def test_a_build_that_tells_its_progress_tells_the_store_load_too(seeds: Path, m
     assert heard == []
 
 
+def test_on_a_terminal_an_error_starts_a_line_of_its_own_after_the_progress(seeds: Path):
+    import pty
+    import subprocess
+    import sys
+
+    (seeds / "zz_broken.yaml").write_text("article: [\n", encoding="utf-8")
+    (seeds / "zz_broken.txt").write_text("Text.\n", encoding="utf-8")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg", "build", "--seeds", str(seeds), "--out",
+                               str(seeds.parent / "dist"), "--no-cache", "--workers", "1"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower, timeout=300)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: all was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode != 0
+    text = shown.decode("utf-8")
+    assert "\x1b[K[" in text  # the progress was drawn
+    assert "\nError: " in text.replace("\r\n", "\n") and "articles/sError" not in text
+
+
 def test_a_cache_entry_naming_a_file_outside_the_records_folder_is_a_miss(seeds: Path):
     _build(seeds)
     for entry in (seeds.parent / "cache").rglob("*.json"):
