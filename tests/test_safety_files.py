@@ -60,10 +60,19 @@ def dead_pid() -> int:
 
 
 def kg_process(folder: Path, patch: str, *args: str) -> subprocess.Popen:
-    """`kg ARGS` run in `folder` by a new Python, after `patch` (code that makes something happen on cue)."""
+    """`kg ARGS` run in `folder` by a new Python, after `patch` (code that makes something happen on cue).
+
+    Ctrl-C is at its default there, as for kg started at a terminal, even where these tests run with
+    SIGINT ignored (a job that a script's shell put in the background): the new Python would
+    inherit that, never raise KeyboardInterrupt, and these tests would wait for it in vain.
+    """
     code = f"import os, signal, sys, time\nimport kg.write\n{patch}\nfrom kg.cli import main\nmain({list(args)!r})\n"
     return subprocess.Popen([sys.executable, "-c", code], cwd=folder, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_at_its_default)
+
+
+def _ctrl_c_at_its_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def break_record(project: Path) -> None:
