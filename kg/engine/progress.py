@@ -14,6 +14,24 @@ from contextlib import contextmanager
 __all__ = ["Progress", "StoreProgress", "Stages"]
 
 
+class _Pace:
+    """When a progress line is due: `every` seconds after the last one, or at the end of work of
+    which a line was already told, so that a log does not end on a share left behind; never at the
+    end of a short piece of work, which prints nothing."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.started = self.last = clock()
+
+    def due(self, every: float, *, ending: bool = False) -> float | None:
+        """The time now if a line is due (and counted as told), else None."""
+        now = self.clock()
+        if now - self.last >= every or (ending and self.last > self.started):
+            self.last = now
+            return now
+        return None
+
+
 class Progress:
     """Counts finished articles and tells `say` how it goes."""
 
@@ -24,7 +42,8 @@ class Progress:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.total, self.say, self.terminal, self.every, self.clock = total, say, terminal, every, clock
         self.done = self.cached = self.expected = 0
-        self.started = self.last = clock()
+        self._pace = _Pace(clock)
+        self.started = self._pace.started
 
     def expect(self) -> None:
         """One more article to build (not in the cache): the time left is that of those still to build."""
@@ -43,10 +62,8 @@ class Progress:
         self._tell(0.0 if self.terminal else self.every)
 
     def _tell(self, every: float) -> None:
-        """A line if `every` seconds went by since the last, or the last article came after one was told."""
-        now = self.clock()
-        if now - self.last >= every or (self.done == self.total and self.last > self.started):
-            self.last = now
+        now = self._pace.due(every, ending=self.done == self.total)
+        if now is not None:
             self.say(self.line(now))
 
     def line(self, now: float | None = None) -> str:
@@ -79,17 +96,14 @@ class StoreProgress:
     def __init__(self, say: Callable[[str], None], *, terminal: bool, every: float = 10.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.say, self.terminal, self.every, self.clock = say, terminal, every, clock
-        self.started = self.last = None
+        self._pace: _Pace | None = None  # started by the first report
 
     def __call__(self, step: str, done: int, total: int) -> None:
-        now = self.clock()
-        if self.started is None:
-            self.started = self.last = now
+        if self._pace is None:
+            self._pace = _Pace(self.clock)
             return
-        # Off a terminal, a load that has already been told is told once more as it compacts, so a
-        # log does not end on a share that was left behind.
-        if self.terminal or now - self.last >= self.every or (step == "compacting" and self.last > self.started):
-            self.last = now
+        now = self._pace.due(0.0 if self.terminal else self.every, ending=step == "compacting")
+        if now is not None:
             self.say(self.line(step, done, total, now))
 
     def line(self, step: str, done: int, total: int, now: float) -> str:
@@ -97,7 +111,7 @@ class StoreProgress:
         share = done / total if total else 1.0
         text = f"[store {int(share * 100)}%] {self._STEPS.get(step, step)}"
         if step != "compacting" and 0 < done < total:
-            text += f", about {_duration((now - self.started) * (total - done) / done)} left"
+            text += f", about {_duration((now - self._pace.started) * (total - done) / done)} left"
         return text
 
 

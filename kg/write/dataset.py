@@ -45,7 +45,8 @@ class DatasetWriter:
     that `out` must not be or hold; `store` whether to write the query-ready store, from the
     previous one where it can (`kept`, and `report` for its progress: see
     `kg.write.store.StoreLoader`). `in_process=False` puts the whole files together in a process of
-    their own as the graphs come (kg.write.assembler), for a build of many articles. Every OSError is an InputError naming the file (kg.write.folder).
+    their own as the graphs come (kg.write.assembler), for a build of many articles. Every OSError
+    is an InputError naming the file (kg.write.folder).
     """
 
     def __init__(self, out: Path, ontology: Path, *, keep: Iterable[Path] = (), store: bool = True,
