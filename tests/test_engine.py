@@ -526,6 +526,29 @@ def test_store_progress_tells_the_step_its_share_and_the_time_left():
                      "[store 100%] compacting"]
 
 
+def test_progress_says_under_a_second_rather_than_about_0_s():
+    now = [0.0]
+    lines: list[str] = []
+    progress = StoreProgress(lines.append, terminal=True, clock=lambda: now[0])
+    progress("graphs", 0, 1000)
+    now[0] = 9.7
+    progress("default graph", 980, 1000)  # 0.2 s left
+    now[0] = 9.9
+    progress("default graph", 990, 1000)  # 0.1 s left
+    assert lines == ["[store 98%] loading the default graph (the graphs merged), under a second left",
+                     "[store 99%] loading the default graph (the graphs merged), under a second left"]
+    articles: list[str] = []
+    now[0] = 0.0
+    built = Progress(20, articles.append, terminal=True, clock=lambda: now[0])
+    for _ in range(20):
+        built.expect()
+    for count in range(1, 20):
+        now[0] = count * 0.5
+        built.step()
+    assert articles[-1] == "[19/20] 2.0 articles/s, under a second left"
+    assert articles[0] == "[1/20] 2.0 articles/s, about 10 s left"
+
+
 def test_store_progress_off_a_terminal_tells_a_long_load_now_and_then_and_a_short_one_not_at_all():
     now = [0.0]
     lines: list[str] = []

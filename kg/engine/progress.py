@@ -76,7 +76,7 @@ class Progress:
         rate = built / seconds if seconds > 0 else 0.0
         text = f"[{self.done}/{self.total}] {rate:.1f} articles/s"
         if self.expected > built and rate > 0:  # those left to look up in the cache take no time to speak of
-            text += f", about {_duration((self.expected - built) / rate)} left"
+            text += f", {_left((self.expected - built) / rate)}"
         if self.cached:
             text += f" ({self.cached} from the cache)"
         return text
@@ -111,8 +111,13 @@ class StoreProgress:
         share = done / total if total else 1.0
         text = f"[store {int(share * 100)}%] {self._STEPS.get(step, step)}"
         if step != "compacting" and 0 < done < total:
-            text += f", about {_duration((now - self._pace.started) * (total - done) / done)} left"
+            text += f", {_left((now - self._pace.started) * (total - done) / done)}"
         return text
+
+
+def _left(seconds: float) -> str:
+    """`about 42 s left`; `under a second left` rather than `about 0 s left`."""
+    return "under a second left" if seconds < 1 else f"about {_duration(seconds)} left"
 
 
 def _duration(seconds: float) -> str:
