@@ -5,8 +5,8 @@ opened with kg's own urllib opener so that credentials stay in this connection i
 the process-wide opener that SPARQLWrapper installs for digest authentication.
 
 Both clients time out per socket operation only, so a store that sends a byte a second would
-hold kg forever. Every request therefore runs under a `_Deadline`: the sockets it uses are
-registered with it, and when its time is up a watchdog thread shuts them down.
+hold kg forever. Every request therefore runs under a `Deadline` (kg.stores.deadline), which shuts
+its sockets when its time is up.
 Neither client follows a redirect by itself: kg sends a body only to the endpoint it was given,
 and credentials only to the origin (scheme, host, port) they were given for.
 """
@@ -17,8 +17,6 @@ import hashlib
 import html
 import http.client
 import re
-import socket
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,17 +25,14 @@ from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
-import urllib3.connection
-import urllib3.connectionpool
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from SPARQLWrapper import INSERT, SPARQLWrapper
 
 from kg.errors import StoreError
 from kg.stores.credentials import PASSWORD_VARIABLE, USER_VARIABLE, Credentials, redact_authorization
+from kg.stores.deadline import Deadline, WatchedAdapter, WatchedHTTPHandler, WatchedHTTPSHandler
 from kg.stores.endpoints import public_url
 from kg.stores.options import DEFAULT_RETRIES, DEFAULT_TIMEOUT
-from kg.threads import start_thread
 
 __all__ = ["Connection", "StoreAnswerError", "RETRY_STATUSES"]
 
@@ -87,145 +82,6 @@ class _Failure(Exception):
         if virtuoso and virtuoso["state"] != "40001":
             return False
         return self.status in RETRY_STATUSES
-
-
-_current = threading.local()
-
-
-class _Deadline:
-    """The time one request may take, from connecting to the last byte of the answer.
-
-    Sockets opened or reused while it runs register with it (`_watch`); when the time is up, a
-    watchdog thread shuts them down, which ends any read or write in progress at once, and keeps
-    doing so for sockets opened later, until the request is over.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-
-    def __enter__(self) -> _Deadline:
-        _current.deadline = self
-        start_thread(self._watchdog, name="kg-store-deadline")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        _current.deadline = None
-        with self._lock:
-            # Under the lock: once the request is over, its pooled connections are never touched.
-            self._done.set()
-            self._sockets.clear()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.expired:
-                _shut(sock)
-
-    def _watchdog(self) -> None:
-        if self._done.wait(self.seconds):
-            return
-        while True:
-            with self._lock:
-                if self._done.is_set():
-                    return
-                self.expired = True
-                for sock in self._sockets:
-                    _shut(sock)
-            if self._done.wait(0.05):
-                return
-
-
-def _watch(sock: socket.socket | None) -> None:
-    """Put `sock` under the deadline of the request this thread is sending, if any."""
-    deadline = getattr(_current, "deadline", None)
-    if deadline is not None and sock is not None:
-        deadline.watch(sock)
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        # Already shut, or closed by the request itself in the meantime.
-        pass
-
-
-# The socket is taken when it is connected, or reused from the pool: http.client drops its own
-# reference once it has the answer's headers, while the body is still being read from it.
-
-
-class _Watched:
-    """A urllib3 connection whose socket the request's deadline can shut."""
-
-    def connect(self):
-        super().connect()
-        _watch(self.sock)
-
-    def request(self, *args, **kwargs):
-        _watch(self.sock)
-        return super().request(*args, **kwargs)
-
-
-class _WatchedHTTPConnection(_Watched, urllib3.connection.HTTPConnection):
-    pass
-
-
-class _WatchedHTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
-    pass
-
-
-class _WatchedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
-
-
-class _WatchedAdapter(HTTPAdapter):
-    """requests' adapter, its connections watched by the deadline of the request they carry."""
-
-    def init_poolmanager(self, *args, **kwargs) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs):
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = _WATCHED_POOLS
-        return manager
-
-
-class _WatchedOpening:
-    """urllib's handlers, their connections watched by the deadline of the request they carry."""
-
-    def do_open(self, http_class, req, **kwargs):
-        def connection(*args, **kw):
-            opened = http_class(*args, **kw)
-            connect = opened.connect
-
-            def watched_connect() -> None:
-                connect()
-                _watch(opened.sock)
-
-            opened.connect = watched_connect
-            return opened
-
-        return super().do_open(connection, req, **kwargs)
-
-
-class _WatchedHTTPHandler(_WatchedOpening, urllib.request.HTTPHandler):
-    pass
-
-
-class _WatchedHTTPSHandler(_WatchedOpening, urllib.request.HTTPSHandler):
-    pass
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -281,7 +137,7 @@ class Connection:
         self._sleep = sleep
         self._realms: set[str] = set()
         self._session = requests.Session()
-        adapter = _WatchedAdapter()
+        adapter = WatchedAdapter()
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         # Not requests' own netrc lookup: it would send basic credentials unasked, which Virtuoso
@@ -450,7 +306,7 @@ class Connection:
 
     def _opener_for(self, endpoint: str) -> urllib.request.OpenerDirector:
         if endpoint not in self._openers:
-            handlers: list[urllib.request.BaseHandler] = [_WatchedHTTPHandler(), _WatchedHTTPSHandler(),
+            handlers: list[urllib.request.BaseHandler] = [WatchedHTTPHandler(), WatchedHTTPSHandler(),
                                                           _NoRedirects()]
             if self.credentials:
                 passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -481,7 +337,7 @@ class Connection:
         A request that ran out of time is not sent again: the store had all the time the user
         gave, and the wait stays what --timeout says.
         """
-        with _Deadline(self.timeout) as deadline:
+        with Deadline(self.timeout) as deadline:
             try:
                 result = attempt()
             except Exception:
