@@ -43,7 +43,6 @@ class Progress:
         self.total, self.say, self.terminal, self.every, self.clock = total, say, terminal, every, clock
         self.done = self.cached = self.expected = 0
         self._pace = _Pace(clock)
-        self.started = self._pace.started
 
     def expect(self) -> None:
         """One more article to build (not in the cache): the time left is that of those still to build."""
@@ -69,7 +68,7 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         """`[120/1000] 38.2 articles/s, about 23 s left (100 from the cache)`; `[600/1000] 600 from the
         cache` while none was built yet."""
-        seconds = (now if now is not None else self.clock()) - self.started
+        seconds = (now if now is not None else self.clock()) - self._pace.started
         built = self.done - self.cached
         if built == 0 and self.cached:
             return f"[{self.done}/{self.total}] {self.cached} from the cache"
