@@ -1,0 +1,241 @@
+"""The figures of bench_scale.py as a picture: an SVG of three panels, one point a corpus size.
+
+1. The wall time of a full build (median, with the fastest and slowest run) and of a rebuild after
+   one changed article, on logarithmic axes: a line that rises one decade a decade is a build whose
+   time grows in proportion to the number of articles.
+2. The peak memory of a full build, on the same axis of articles.
+3. Where a full build's time goes: each stage of `kg build --timings` as a share of the wall time,
+   a bar per size; "start and finish" is what no stage counts (starting Python, importing kg,
+   printing the summary).
+
+Every text in the picture is escaped, the caption too.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from kg.text import xml_escape
+
+__all__ = ["Measure", "parse_stages", "scale_svg"]
+
+# Okabe-Ito colours, safe for colour-blind readers; a stage kg names later gets the grey.
+STAGE_COLOURS = {
+    "cache": "#56B4E9",
+    "shapes": "#CC79A7",
+    "articles": "#0072B2",
+    "across articles": "#E69F00",
+    "files and store": "#009E73",
+    "start and finish": "#BBBBBB",
+}
+OTHER_STAGE = "#999999"
+BUILD_COLOUR = "#0072B2"
+REBUILD_COLOUR = "#D55E00"
+MEMORY_COLOUR = "#009E73"
+
+PANEL = 300  # width and height of a plot area
+LEFT = 64  # room for the y axis's labels
+GAP = 110
+RIGHT = 150  # room for the stages' key
+TOP = 56
+WIDTH = LEFT + 3 * PANEL + 2 * GAP + RIGHT
+HEIGHT = TOP + PANEL + 150
+
+
+@dataclass
+class Measure:
+    """One corpus size's figures: seconds and MiB of each run; stages of the first full build."""
+
+    size: int
+    triples: int
+    walls: list[float]
+    peaks: list[float]
+    rebuilds: list[float] = field(default_factory=list)  # after one changed article, right after the build
+    again: list[float] = field(default_factory=list)  # after one changed article, after a rebuild
+    stages: dict[str, float] = field(default_factory=dict)
+    measured: str = ""  # the day, YYYY-MM-DD
+
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    def stage_shares(self) -> dict[str, float]:
+        """Each stage's seconds of the first run, and what they leave of its wall time, as shares of it."""
+        total = self.walls[0]
+        shares = {name: seconds / total for name, seconds in self.stages.items()}
+        shares["start and finish"] = max(0.0, 1.0 - sum(shares.values()))
+        return shares
+
+
+def parse_stages(line: str) -> dict[str, float]:
+    """`Stages: cache 0.01 s, articles 0.88 s, files and store 0.27 s` as {name: seconds}.
+
+    >>> parse_stages("Stages: cache 0.01 s, across articles 0.00 s")
+    {'cache': 0.01, 'across articles': 0.0}
+    """
+    stages = {}
+    for part in line.removeprefix("Stages: ").split(", ") if line else []:
+        name, seconds, _unit = part.rsplit(" ", 2)
+        stages[name] = float(seconds)
+    return stages
+
+
+class _LogAxis:
+    """Values to pixels on a logarithmic scale from the decade below the least value to the one above the most."""
+
+    def __init__(self, values: list[float], start: float, length: float, flip: bool = False) -> None:
+        positive = [value for value in values if value > 0] or [1.0]
+        self.low = math.floor(math.log10(min(positive)))
+        self.high = max(math.ceil(math.log10(max(positive))), self.low + 1)
+        self.start, self.length, self.flip = start, length, flip
+
+    def __call__(self, value: float, *, clamp: bool = True) -> float:
+        """The pixel of `value`; one under the axis's least is drawn at it unless `clamp` is false."""
+        value = max(value, 10.0 ** self.low) if clamp else value
+        share = (math.log10(value) - self.low) / (self.high - self.low)
+        return self.start + (1 - share if self.flip else share) * self.length
+
+    def decades(self) -> list[float]:
+        return [10.0 ** exponent for exponent in range(self.low, self.high + 1)]
+
+    def between(self) -> list[float]:
+        """2 and 5 times each decade, within the axis: labelled where the axis spans few decades."""
+        return [step * value for value in self.decades()[:-1] for step in (2, 5)]
+
+
+def _number(value: float) -> str:
+    """A tick's label: 0.1, 1, 10, 1,000, 10,000."""
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, weight: str = "normal",
+          colour: str = "#222222") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" font-weight="{weight}" '
+            f'fill="{colour}">{xml_escape(text)}</text>')
+
+
+def _frame(left: float, title: str, y_label: str) -> list[str]:
+    return [
+        f'<rect x="{left}" y="{TOP}" width="{PANEL}" height="{PANEL}" fill="#FAFAFA" stroke="#888888"/>',
+        _text(left, TOP - 22, title, size=14, weight="bold"),
+        _text(left, TOP - 6, y_label, size=11, colour="#555555"),
+        _text(left + PANEL / 2, TOP + PANEL + 36, "articles", anchor="middle", size=11, colour="#555555"),
+    ]
+
+
+def _grid(left: float, x: _LogAxis, y: _LogAxis) -> list[str]:
+    parts = []
+    for value in x.decades():
+        at = x(value)
+        parts.append(f'<line x1="{at:.1f}" y1="{TOP}" x2="{at:.1f}" y2="{TOP + PANEL}" stroke="#DDDDDD"/>')
+        parts.append(_text(at, TOP + PANEL + 18, _number(value), anchor="middle", size=11))
+    for value in y.decades():
+        at = y(value)
+        parts.append(f'<line x1="{left}" y1="{at:.1f}" x2="{left + PANEL}" y2="{at:.1f}" stroke="#DDDDDD"/>')
+        parts.append(_text(left - 8, at + 4, _number(value), anchor="end", size=11))
+    for value in y.between():
+        at = y(value)
+        parts.append(f'<line x1="{left}" y1="{at:.1f}" x2="{left + PANEL}" y2="{at:.1f}" stroke="#EEEEEE"/>')
+        if y.high - y.low <= 2:
+            parts.append(_text(left - 8, at + 4, _number(value), anchor="end", size=10, colour="#777777"))
+    return parts
+
+
+def _proportional(x: _LogAxis, y: _LogAxis, size: int, seconds: float, left: float) -> list[str]:
+    """A dashed line through (size, seconds) with the slope of a time in proportion to the articles."""
+    low, high = 10.0 ** x.low, 10.0 ** x.high
+    ends = [(x(n), y(seconds * n / size, clamp=False)) for n in (low, high)]
+    (x1, y1), (x2, y2) = ends
+    # Cut at the frame: the line leaves it at the top or bottom when the times span fewer decades.
+    bottom, top = TOP + PANEL, TOP
+    if y1 > bottom:
+        x1 = x1 + (x2 - x1) * (y1 - bottom) / (y1 - y2)
+        y1 = bottom
+    if y2 < top:
+        x2 = x2 - (x2 - x1) * (top - y2) / (y1 - y2)
+        y2 = top
+    return [f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#999999" stroke-dasharray="5,4"/>',
+            f'<line x1="{left + 10}" y1="{TOP + PANEL + 96}" x2="{left + 30}" y2="{TOP + PANEL + 96}" stroke="#999999" '
+            f'stroke-dasharray="5,4"/>',
+            _text(left + 36, TOP + PANEL + 100, "in proportion to the articles", size=11)]
+
+
+def _series(points: list[tuple[float, float, float, float]], colour: str, label: str, key_y: float, left: float) -> list[str]:
+    """A line through (x, y) with a whisker from y_low to y_high at each point, and its key."""
+    if not points:
+        return []
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y, _, _) in enumerate(points))
+    parts = [f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>']
+    for x, y, low, high in points:
+        parts.append(f'<line x1="{x:.1f}" y1="{low:.1f}" x2="{x:.1f}" y2="{high:.1f}" stroke="{colour}" stroke-width="1.5"/>')
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
+    parts.append(f'<line x1="{left + 10}" y1="{key_y - 4}" x2="{left + 30}" y2="{key_y - 4}" stroke="{colour}" stroke-width="2"/>')
+    parts.append(_text(left + 36, key_y, label, size=11))
+    return parts
+
+
+def _times_panel(measures: list[Measure], left: float) -> list[str]:
+    values = [value for m in measures for value in (*m.walls, *m.rebuilds, *m.again)]
+    x = _LogAxis([m.size for m in measures], left, PANEL)
+    y = _LogAxis(values, TOP, PANEL, flip=True)
+    parts = _frame(left, "Wall time", "seconds, median and range of the runs") + _grid(left, x, y)
+    builds = [(x(m.size), y(m.wall()), y(min(m.walls)), y(max(m.walls))) for m in measures]
+    parts += _series(builds, BUILD_COLOUR, "full build (empty cache)", TOP + PANEL + 64, left)
+    largest = measures[-1]
+    parts += _proportional(x, y, largest.size, largest.wall(), left)
+    rebuilt = [m for m in measures if m.again]
+    rebuilds = [(x(m.size), y(statistics.median(m.again)), y(min(m.again)), y(max(m.again))) for m in rebuilt]
+    parts += _series(rebuilds, REBUILD_COLOUR, "rebuild after 1 changed article", TOP + PANEL + 82, left)
+    return parts
+
+
+def _memory_panel(measures: list[Measure], left: float) -> list[str]:
+    x = _LogAxis([m.size for m in measures], left, PANEL)
+    y = _LogAxis([value for m in measures for value in m.peaks], TOP, PANEL, flip=True)
+    parts = _frame(left, "Peak memory", "MiB, the build's processes") + _grid(left, x, y)
+    points = [(x(m.size), y(statistics.median(m.peaks)), y(min(m.peaks)), y(max(m.peaks))) for m in measures]
+    return parts + _series(points, MEMORY_COLOUR, "full build", TOP + PANEL + 64, left)
+
+
+def _stages_panel(measures: list[Measure], left: float) -> list[str]:
+    parts = [_text(left, TOP - 22, "Where a full build's time goes", size=14, weight="bold"),
+             _text(left, TOP - 6, "share of the wall time, first run", size=11, colour="#555555")]
+    row = PANEL / max(len(measures), 1)
+    bar = min(28.0, row * 0.7)
+    names: list[str] = []
+    for index, measure in enumerate(measures):
+        top = TOP + index * row + (row - bar) / 2
+        parts.append(_text(left - 8, top + bar / 2 + 4, f"{measure.size:,}", anchor="end", size=11))
+        at = float(left)
+        for name, share in measure.stage_shares().items():
+            names += [name] if name not in names else []
+            width = share * PANEL
+            parts.append(f'<rect x="{at:.1f}" y="{top:.1f}" width="{width:.1f}" height="{bar:.1f}" '
+                         f'fill="{STAGE_COLOURS.get(name, OTHER_STAGE)}"><title>{xml_escape(name)}: '
+                         f'{share:.0%}</title></rect>')
+            at += width
+    parts.append(_text(left + PANEL / 2, TOP + PANEL + 18, "0 % to 100 % of the wall time", anchor="middle", size=11,
+                       colour="#555555"))
+    for index, name in enumerate(names):
+        key_x, key_y = left + (index % 2) * 170, TOP + PANEL + 46 + (index // 2) * 18
+        parts.append(f'<rect x="{key_x}" y="{key_y - 10}" width="12" height="12" fill="{STAGE_COLOURS.get(name, OTHER_STAGE)}"/>')
+        parts.append(_text(key_x + 18, key_y, name, size=11))
+    return parts
+
+
+def scale_svg(measures: list[Measure], caption: str) -> str:
+    """The picture of `measures` (sorted by size here), with `caption` (the machine, the date) below it."""
+    measures = sorted(measures, key=lambda m: m.size)
+    lefts = [LEFT + column * (PANEL + GAP) for column in range(3)]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'font-family="sans-serif">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#FFFFFF"/>',
+        *_times_panel(measures, lefts[0]),
+        *_memory_panel(measures, lefts[1]),
+        *_stages_panel(measures, lefts[2]),
+        _text(LEFT, HEIGHT - 12, caption, size=11, colour="#555555"),
+        "</svg>",
+    ]
+    return "\n".join(parts) + "\n"
