@@ -15,6 +15,7 @@ wall time of `python -m kg query NAME --format csv --out DIR` in a new process, 
 first run to warm up), "csv" the formatting of its answer, both medians of `--runs` in
 milliseconds; rows is the number of answers. `--size N` writes N articles with
 tests/benchmarks/corpus.py and builds them with `kg build` into a temporary folder first.
+`--chart FILE.svg` also draws the figures: a bar a query form, against a line at 1 s (charts.py).
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.query import QueryFile, bind_params, list_queries, open_dataset, parse_params
+from kg.query import QueryFile, bind_params, list_queries, load_query, open_dataset, parse_params
 from kg.results import format_results
 
 CORPUS = Path(__file__).resolve().parent / "corpus.py"
+sys.path.insert(0, str(CORPUS.parent))
+from charts import QueryTime, machine, queries_svg  # noqa: E402
 
 
 def median_seconds(run: Callable[[], object], runs: int) -> float:
@@ -106,11 +109,12 @@ def build_corpus(size: int, folder: Path) -> Path:
     return dist
 
 
-def benchmark(dist: Path, runs: int, only: list[str], overrides: dict[str, dict[str, str]]) -> None:
-    """Print the markdown table, a row per query as soon as it is timed."""
+def benchmark(dist: Path, runs: int, only: list[str], overrides: dict[str, dict[str, str]]) -> list[QueryTime]:
+    """Print the markdown table, a row per query as soon as it is timed; the figures of each row."""
     dataset = open_dataset(dist)
     print(f"dataset: {dist}; medians of {runs} runs\n")
     print("| query | parameters | rows | fresh s | execute ms | csv ms |\n|---|---|---:|---:|---:|---:|")
+    times = []
     for query in list_queries():
         if only and query.name not in only:
             continue
@@ -119,6 +123,20 @@ def benchmark(dist: Path, runs: int, only: list[str], overrides: dict[str, dict[
             fresh = time_fresh(query, params, dist, runs)
             print(f"| {query.name} | {shown(params)} | {rows} | {fresh:.2f} | {execute * 1000:.0f} | {csv * 1000:.0f} |",
                   flush=True)
+            times.append(QueryTime(query.name, shown(params), rows, fresh, execute))
+    return times
+
+
+def articles(dist: Path) -> int:
+    """How many articles the dataset holds: the rows of the bundled `articles` query."""
+    return len(open_dataset(dist).execute(load_query("articles"), {}).rows)
+
+
+def chart(path: Path, times: list[QueryTime], dist: Path, runs: int) -> None:
+    caption = (f"{machine()}; measured {time.strftime('%Y-%m-%d')} by tests/benchmarks/bench_corpus_queries.py "
+               f"on {articles(dist):,} articles, medians of {runs} runs")
+    path.write_text(queries_svg(times, 1.0, caption), encoding="utf-8")
+    print(f"Wrote {path}: {len(times)} query forms")
 
 
 def main() -> None:
@@ -130,13 +148,14 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=[], metavar="NAME", help="time these queries alone")
     parser.add_argument("--param", action="append", default=[], metavar="QUERY:KEY=VALUE",
                         help="a parameter for one query, instead of its examples' parameters")
+    parser.add_argument("--chart", type=Path, metavar="FILE.svg", help="also draw the figures as an SVG picture")
     args = parser.parse_args()
     overrides = parse_overrides(args.param)
-    if args.dist:
-        benchmark(args.dist, args.runs, args.only, overrides)
-        return
     with tempfile.TemporaryDirectory() as folder:
-        benchmark(build_corpus(args.size, Path(folder)), args.runs, args.only, overrides)
+        dist = args.dist or build_corpus(args.size, Path(folder))
+        times = benchmark(dist, args.runs, args.only, overrides)
+        if args.chart:
+            chart(args.chart, times, dist, args.runs)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ DIR, the corpus is kept there (made once).
 
 With --results FILE.json, each size's figures are kept in FILE (a size measured again replaces its
 entry), so that sizes measured by different runs of this script, such as 1 to 1,000 with three
-runs and 10,000 with one, can be drawn together; --chart FILE.svg draws them (scale_chart.py),
+runs and 10,000 with one, can be drawn together; --chart FILE.svg draws them (charts.py),
 or this run's sizes alone when no results file is given:
     python tests/benchmarks/bench_scale.py --sizes 1,10,100,1000 --runs 3 --rebuild --results scale.json --chart scale.svg
 """
@@ -25,7 +25,6 @@ import argparse
 import dataclasses
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
-from scale_chart import Measure, parse_stages, scale_svg  # noqa: E402
+from charts import Measure, machine, parse_stages, scale_svg  # noqa: E402
 
 
 def _run(command: list[str], cwd: Path) -> tuple[float, float, str, str]:
@@ -73,11 +72,9 @@ def _figure(values: list[float], unit: str, digits: int = 2) -> str:
 
 def caption(measures: list[Measure]) -> str:
     """The picture's caption: this machine (cores, memory, Python) and the days the figures were measured."""
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     days = sorted({measure.measured for measure in measures if measure.measured})
     when = "measured" if not days else f"measured {days[0]}" if len(days) == 1 else f"measured {days[0]} to {days[-1]}"
-    return (f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()}, Python {platform.python_version()}; "
-            f"{when} by tests/benchmarks/bench_scale.py")
+    return f"{machine()}; {when} by tests/benchmarks/bench_scale.py"
 
 
 def keep_results(path: Path | None, measures: list[Measure]) -> list[Measure]:

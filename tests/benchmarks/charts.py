@@ -1,4 +1,6 @@
-"""The figures of bench_scale.py as a picture: an SVG of three panels, one point a corpus size.
+"""The benchmarks' figures as pictures (SVG), each text in them escaped, the captions too.
+
+`scale_svg` draws bench_scale.py's figures in three panels, one point a corpus size:
 
 1. The wall time of a full build (median, with the fastest and slowest run) and of a rebuild after
    one changed article, on logarithmic axes: a line that rises one decade a decade is a build whose
@@ -8,18 +10,21 @@
    a bar per size; "start and finish" is what no stage counts (starting Python, importing kg,
    printing the summary).
 
-Every text in the picture is escaped, the caption too.
+`queries_svg` draws bench_corpus_queries.py's: a bar a query form, its time in a fresh `kg query`
+process, with the time of the query alone in-process inside it, against a line at the target.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import platform
 import statistics
 from dataclasses import dataclass, field
 
 from kg.text import xml_escape
 
-__all__ = ["Measure", "parse_stages", "scale_svg"]
+__all__ = ["Measure", "QueryTime", "machine", "parse_stages", "queries_svg", "scale_svg"]
 
 # Okabe-Ito colours, safe for colour-blind readers; a stage kg names later gets the grey.
 STAGE_COLOURS = {
@@ -37,11 +42,18 @@ MEMORY_COLOUR = "#009E73"
 
 PANEL = 300  # width and height of a plot area
 LEFT = 64  # room for the y axis's labels
+MARGIN_LEFT = 16
 GAP = 110
 RIGHT = 150  # room for the stages' key
 TOP = 56
 WIDTH = LEFT + 3 * PANEL + 2 * GAP + RIGHT
 HEIGHT = TOP + PANEL + 150
+
+
+def machine() -> str:
+    """This machine, for a caption: `2 cores, 24 GiB, Linux, Python 3.11.7`."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()}, Python {platform.python_version()}"
 
 
 @dataclass
@@ -236,6 +248,79 @@ def scale_svg(measures: list[Measure], caption: str) -> str:
         *_memory_panel(measures, lefts[1]),
         *_stages_panel(measures, lefts[2]),
         _text(LEFT, HEIGHT - 12, caption, size=11, colour="#555555"),
+        "</svg>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+@dataclass
+class QueryTime:
+    """One form of a bundled query: its name and parameters as shown, rows, and median seconds."""
+
+    name: str
+    parameters: str
+    rows: int
+    fresh: float  # `kg query` in a new process
+    execute: float  # the query alone, on a store opened once in-process
+
+
+QUERY_LABEL = 330  # the column of query names
+QUERY_PLOT = 640
+QUERY_ROW = 18
+FAST_COLOUR = "#0072B2"
+SLOW_COLOUR = "#D55E00"
+
+
+def queries_svg(times: list[QueryTime], target: float, caption: str) -> str:
+    """A bar a query form, in the order given: blue under `target` seconds in a fresh process, orange at
+    or over it; the dark line inside a bar is the query's time in-process."""
+    top, left = TOP + 10, MARGIN_LEFT + QUERY_LABEL
+    most = max([target, *(time.fresh for time in times)])
+    step = 0.5 if most <= 4 else 1.0 if most <= 10 else 5.0
+    end = math.ceil(most / step) * step
+    height = top + len(times) * QUERY_ROW + 96
+    width = left + QUERY_PLOT + 40
+
+    def at(seconds: float) -> float:
+        return left + seconds / end * QUERY_PLOT
+
+    under = sum(time.fresh < target for time in times)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="sans-serif">',
+        f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
+        _text(MARGIN_LEFT, TOP - 22, f"kg query, each bundled query: {under} of {len(times)} forms under {target:g} s",
+              size=14, weight="bold"),
+        _text(MARGIN_LEFT, TOP - 6, "seconds, median of the runs", size=11, colour="#555555"),
+    ]
+    bottom = top + len(times) * QUERY_ROW
+    tick = 0.0
+    while tick <= end + 1e-9:
+        parts.append(f'<line x1="{at(tick):.1f}" y1="{top}" x2="{at(tick):.1f}" y2="{bottom}" stroke="#E4E4E4"/>')
+        parts.append(_text(at(tick), bottom + 16, f"{tick:g}", anchor="middle", size=11))
+        tick += step
+    for index, time in enumerate(times):
+        y = top + index * QUERY_ROW
+        label = f"{time.name} {time.parameters}".strip() + f" ({time.rows:,} {'row' if time.rows == 1 else 'rows'})"
+        colour = FAST_COLOUR if time.fresh < target else SLOW_COLOUR
+        parts.append(_text(left - 8, y + 13, label, anchor="end", size=11))
+        parts.append(f'<rect x="{left}" y="{y + 3:.1f}" width="{at(time.fresh) - left:.1f}" height="{QUERY_ROW - 6}" '
+                     f'fill="{colour}" fill-opacity="0.75"><title>{xml_escape(label)}: {time.fresh:.2f} s in a fresh '
+                     f'process, {time.execute * 1000:.0f} ms in-process</title></rect>')
+        parts.append(f'<line x1="{left}" y1="{y + QUERY_ROW / 2:.1f}" x2="{at(time.execute):.1f}" '
+                     f'y2="{y + QUERY_ROW / 2:.1f}" stroke="#111111" stroke-width="2"/>')
+    parts += [
+        f'<line x1="{at(target):.1f}" y1="{top - 4}" x2="{at(target):.1f}" y2="{bottom + 4}" stroke="#111111" '
+        f'stroke-dasharray="5,4"/>',
+        _text(at(target) + 4, top - 6, f"{target:g} s", size=11),
+        f'<rect x="{MARGIN_LEFT}" y="{bottom + 34}" width="12" height="12" fill="{FAST_COLOUR}" fill-opacity="0.75"/>',
+        _text(MARGIN_LEFT + 18, bottom + 44, f"a fresh process, under {target:g} s", size=11),
+        f'<rect x="{MARGIN_LEFT + 230}" y="{bottom + 34}" width="12" height="12" fill="{SLOW_COLOUR}" fill-opacity="0.75"/>',
+        _text(MARGIN_LEFT + 248, bottom + 44, f"a fresh process, {target:g} s or more", size=11),
+        f'<line x1="{MARGIN_LEFT + 470}" y1="{bottom + 40}" x2="{MARGIN_LEFT + 490}" y2="{bottom + 40}" stroke="#111111" '
+        f'stroke-width="2"/>',
+        _text(MARGIN_LEFT + 496, bottom + 44, "the query alone, in-process", size=11),
+        _text(MARGIN_LEFT, height - 12, caption, size=11, colour="#555555"),
         "</svg>",
     ]
     return "\n".join(parts) + "\n"

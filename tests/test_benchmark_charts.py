@@ -1,4 +1,4 @@
-"""The picture of the scale benchmark: kg's stage lines read back, an SVG any parser reads, points in
+"""The benchmarks' pictures: kg's stage lines read back, SVG any parser reads, points and bars in
 their order, text escaped, and the results of several runs kept together."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_scale import caption, keep_results
-from benchmarks.scale_chart import PANEL, Measure, parse_stages, scale_svg
+from benchmarks.charts import FAST_COLOUR, PANEL, SLOW_COLOUR, Measure, QueryTime, parse_stages, queries_svg, scale_svg
 from kg.engine.progress import Stages
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -97,3 +97,22 @@ def test_the_caption_names_the_machine_and_the_days_of_the_figures():
     assert "measured 2026-12-01 to 2026-12-02 by" in caption([first, second, third])
     second.measured = "2026-12-01"
     assert "measured 2026-12-01 by" in caption([first, second])
+
+
+def _query_times() -> list[QueryTime]:
+    return [QueryTime("actor-events", "actor=…/zutousa-peadou", 5, 0.24, 0.054),
+            QueryTime("actor-events", "", 23_500, 5.76, 4.104),
+            QueryTime("who-is-named", "name=<Asean & co>", 1, 0.19, 0.001)]
+
+
+def test_the_queries_picture_has_a_bar_a_form_coloured_by_the_target_and_as_long_as_its_time():
+    root = ET.fromstring(queries_svg(_query_times(), 1.0, "2 cores"))
+    bars = [rect for rect in root.findall(f"{SVG}rect") if rect.find(f"{SVG}title") is not None]
+    assert [bar.get("fill") for bar in bars] == [FAST_COLOUR, SLOW_COLOUR, FAST_COLOUR]
+    widths = [float(bar.get("width")) for bar in bars]
+    assert widths[1] / widths[0] == pytest.approx(5.76 / 0.24, rel=0.01)
+    titles = [bar.find(f"{SVG}title").text for bar in bars]
+    assert titles[1] == "actor-events (23,500 rows): 5.76 s in a fresh process, 4104 ms in-process"
+    assert titles[2].startswith("who-is-named name=<Asean & co> (1 row)")  # escaped in the file, read back whole
+    texts = [element.text for element in root.iter(f"{SVG}text")]
+    assert "kg query, each bundled query: 2 of 3 forms under 1 s" in texts
