@@ -198,7 +198,7 @@ def _times_panel(measures: list[Measure], left: float) -> list[str]:
     parts += _proportional(x, y, largest.size, largest.wall(), left)
     rebuilt = [m for m in measures if m.again]
     rebuilds = [(x(m.size), y(statistics.median(m.again)), y(min(m.again)), y(max(m.again))) for m in rebuilt]
-    parts += _series(rebuilds, REBUILD_COLOUR, "rebuild after 1 changed article", TOP + PANEL + 82, left)
+    parts += _series(rebuilds, REBUILD_COLOUR, "rebuild after 1 changed article, after a rebuild", TOP + PANEL + 82, left)
     return parts
 
 
