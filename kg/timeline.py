@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from kg.errors import InputError
 from kg.results import Results, Term
-from kg.text import shorten, xml_escape
+from kg.text import shorten, svg_text, xml_escape
 
 __all__ = ["Timeline", "TimelineEvent", "PublicationWindow", "timeline_events", "publication_windows", "timeline_svg"]
 
@@ -137,7 +137,7 @@ def timeline_svg(events: list[TimelineEvent], windows: list[PublicationWindow]) 
     title = f"Timeline: {count} event{'s' if count != 1 else ''}"
     if windows:
         title += f" of {_articles(windows)}"
-    parts.append(_text(MARGIN, y + 14, title, size=16, weight="bold"))
+    parts.append(svg_text(MARGIN, y + 14, title, size=16, bold=True))
     y += 30
     if dated:
         first = min([e.not_before for e in dated] + [w.not_before for w in windows])
@@ -153,12 +153,12 @@ def timeline_svg(events: list[TimelineEvent], windows: list[PublicationWindow]) 
                 y = _chart(parts, y + 8, "Around publication, day by day", close, near, windows)
     if undated:
         y += 8
-        parts.append(_text(MARGIN, y + 12, "Not dated by the text", size=13, weight="bold"))
+        parts.append(svg_text(MARGIN, y + 12, "Not dated by the text", size=13, bold=True))
         y += 20
         for event in undated:
             colour, status = _status(event.status)
             parts.append(f'<circle cx="{MARGIN + 5}" cy="{y + 8}" r="5" fill="{colour}"/>')
-            parts.append(_text(MARGIN + 16, y + 12, f"{shorten(event.label, 100)} ({status}{_after(event)})",
+            parts.append(svg_text(MARGIN + 16, y + 12, f"{shorten(event.label, 100)} ({status}{_after(event)})",
                                tooltip=f"{event.label} <{event.event}>"))
             y += ROW - 4
     y += 12
@@ -187,7 +187,7 @@ class _Scale:
 def _chart(parts: list[str], y: float, title: str, scale: _Scale, events: list[TimelineEvent],
            windows: list[PublicationWindow]) -> float:
     """One chart: its title, the axis, the publication bands and a row per event; returns its bottom."""
-    parts.append(_text(MARGIN, y + 12, title, size=13, weight="bold"))
+    parts.append(svg_text(MARGIN, y + 12, title, size=13, bold=True))
     top = y + 34
     bottom = top + ROW * len(events)
     parts += _axis(scale, top - 6, bottom)
@@ -221,7 +221,7 @@ def _axis(scale: _Scale, top: float, bottom: float) -> list[str]:
 
 def _tick(x: float, top: float, bottom: float, label: str) -> list[str]:
     return [f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="#e4e4e4"/>',
-            _text(x + 2, top - 4, label, size=10, colour="#666666")]
+            svg_text(x + 2, top - 4, label, size=10, colour="#666666")]
 
 
 def _windows(scale: _Scale, windows: list[PublicationWindow], top: float, bottom: float) -> list[str]:
@@ -246,12 +246,12 @@ def _row(scale: _Scale, event: TimelineEvent, y: float) -> list[str]:
     width = max(x2 - x1, 4.0)
     style = _bar_style(colour, event.approximate)
     parts = [
-        _text(MARGIN, y + 10, label, tooltip=tooltip),
+        svg_text(MARGIN, y + 10, label, tooltip=tooltip),
         f'<rect x="{x1:.1f}" y="{y:.1f}" width="{width:.1f}" height="{BAR}" rx="2" {style}>'
         f'<title>{xml_escape(tooltip)}</title></rect>',
     ]
     if event.not_before < scale.start:  # begins before this chart does
-        parts.append(_text(x1 - 9, y + 10, "◂", colour=colour))
+        parts.append(svg_text(x1 - 9, y + 10, "◂", colour=colour))
     return parts
 
 
@@ -264,7 +264,7 @@ def _legend(y: float, dated: list[TimelineEvent], windows: list[PublicationWindo
     parts, x = [], MARGIN
     for name, style in swatches:
         parts.append(f'<rect x="{x}" y="{y}" width="14" height="10" {style}/>')
-        parts.append(_text(x + 18, y + 9, name, size=11))
+        parts.append(svg_text(x + 18, y + 9, name, size=11))
         x += 30 + 7 * len(name)
     return parts
 
@@ -274,13 +274,6 @@ def _bar_style(colour: str, approximate: bool = False) -> str:
     if approximate:
         return f'fill="{colour}" fill-opacity="0.35" stroke="{colour}" stroke-dasharray="3 2"'
     return f'fill="{colour}"'
-
-
-def _text(x: float, y: float, text: str, *, size: int = 12, weight: str = "normal", colour: str = "#222222",
-          tooltip: str = "") -> str:
-    title = f"<title>{xml_escape(tooltip)}</title>" if tooltip else ""
-    bold = ' font-weight="bold"' if weight == "bold" else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{colour}"{bold}>{title}{xml_escape(text)}</text>'
 
 
 def _status(status: str) -> tuple[str, str]:
