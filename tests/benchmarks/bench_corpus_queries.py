@@ -109,9 +109,9 @@ def build_corpus(size: int, folder: Path) -> Path:
     return dist
 
 
-def benchmark(dist: Path, runs: int, only: list[str], overrides: dict[str, dict[str, str]]) -> list[QueryTime]:
-    """Print the markdown table, a row per query as soon as it is timed; the figures of each row."""
-    dataset = open_dataset(dist)
+def benchmark(dataset, dist: Path, runs: int, only: list[str], overrides: dict[str, dict[str, str]]) -> list[QueryTime]:
+    """Print the markdown table, a row per query as soon as it is timed (in-process on `dataset`, the
+    store of `dist` opened here); the figures of each row."""
     print(f"dataset: {dist}; medians of {runs} runs\n")
     print("| query | parameters | rows | fresh s | execute ms | csv ms |\n|---|---|---:|---:|---:|---:|")
     times = []
@@ -127,14 +127,12 @@ def benchmark(dist: Path, runs: int, only: list[str], overrides: dict[str, dict[
     return times
 
 
-def articles(dist: Path) -> int:
-    """How many articles the dataset holds: the rows of the bundled `articles` query."""
-    return len(open_dataset(dist).execute(load_query("articles"), {}).rows)
-
-
-def chart(path: Path, times: list[QueryTime], dist: Path, runs: int) -> None:
+def chart(path: Path, times: list[QueryTime], dataset, runs: int) -> None:
+    """Draw `times` in `path`, the caption naming the machine and the dataset's number of articles
+    (the rows of the bundled `articles` query)."""
+    articles = len(dataset.execute(load_query("articles"), {}).rows)
     caption = (f"{machine()}; measured {time.strftime('%Y-%m-%d')} by tests/benchmarks/bench_corpus_queries.py "
-               f"on {articles(dist):,} articles, medians of {runs} runs")
+               f"on {articles:,} articles, medians of {runs} runs")
     path.write_text(queries_svg(times, 1.0, caption), encoding="utf-8")
     print(f"Wrote {path}: {len(times)} query forms")
 
@@ -153,9 +151,10 @@ def main() -> None:
     overrides = parse_overrides(args.param)
     with tempfile.TemporaryDirectory() as folder:
         dist = args.dist or build_corpus(args.size, Path(folder))
-        times = benchmark(dist, args.runs, args.only, overrides)
+        dataset = open_dataset(dist)
+        times = benchmark(dataset, dist, args.runs, args.only, overrides)
         if args.chart:
-            chart(args.chart, times, dist, args.runs)
+            chart(args.chart, times, dataset, args.runs)
 
 
 if __name__ == "__main__":

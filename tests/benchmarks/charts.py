@@ -22,7 +22,7 @@ import platform
 import statistics
 from dataclasses import dataclass, field
 
-from kg.text import xml_escape
+from kg.text import svg_text, xml_escape
 
 __all__ = ["Measure", "QueryTime", "machine", "parse_stages", "queries_svg", "scale_svg"]
 
@@ -121,18 +121,12 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if value >= 1 else f"{value:g}"
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, weight: str = "normal",
-          colour: str = "#222222") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" font-weight="{weight}" '
-            f'fill="{colour}">{xml_escape(text)}</text>')
-
-
 def _frame(left: float, title: str, y_label: str) -> list[str]:
     return [
         f'<rect x="{left}" y="{TOP}" width="{PANEL}" height="{PANEL}" fill="#FAFAFA" stroke="#888888"/>',
-        _text(left, TOP - 22, title, size=14, weight="bold"),
-        _text(left, TOP - 6, y_label, size=11, colour="#555555"),
-        _text(left + PANEL / 2, TOP + PANEL + 36, "articles", anchor="middle", size=11, colour="#555555"),
+        svg_text(left, TOP - 22, title, size=14, bold=True),
+        svg_text(left, TOP - 6, y_label, size=11, colour="#555555"),
+        svg_text(left + PANEL / 2, TOP + PANEL + 36, "articles", anchor="middle", size=11, colour="#555555"),
     ]
 
 
@@ -141,16 +135,16 @@ def _grid(left: float, x: _LogAxis, y: _LogAxis) -> list[str]:
     for value in x.decades():
         at = x(value)
         parts.append(f'<line x1="{at:.1f}" y1="{TOP}" x2="{at:.1f}" y2="{TOP + PANEL}" stroke="#DDDDDD"/>')
-        parts.append(_text(at, TOP + PANEL + 18, _number(value), anchor="middle", size=11))
+        parts.append(svg_text(at, TOP + PANEL + 18, _number(value), anchor="middle", size=11))
     for value in y.decades():
         at = y(value)
         parts.append(f'<line x1="{left}" y1="{at:.1f}" x2="{left + PANEL}" y2="{at:.1f}" stroke="#DDDDDD"/>')
-        parts.append(_text(left - 8, at + 4, _number(value), anchor="end", size=11))
+        parts.append(svg_text(left - 8, at + 4, _number(value), anchor="end", size=11))
     for value in y.between():
         at = y(value)
         parts.append(f'<line x1="{left}" y1="{at:.1f}" x2="{left + PANEL}" y2="{at:.1f}" stroke="#EEEEEE"/>')
         if y.high - y.low <= 2:
-            parts.append(_text(left - 8, at + 4, _number(value), anchor="end", size=10, colour="#777777"))
+            parts.append(svg_text(left - 8, at + 4, _number(value), anchor="end", size=10, colour="#777777"))
     return parts
 
 
@@ -170,7 +164,12 @@ def _proportional(x: _LogAxis, y: _LogAxis, size: int, seconds: float, left: flo
     return [f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#999999" stroke-dasharray="5,4"/>',
             f'<line x1="{left + 10}" y1="{TOP + PANEL + 96}" x2="{left + 30}" y2="{TOP + PANEL + 96}" stroke="#999999" '
             f'stroke-dasharray="5,4"/>',
-            _text(left + 36, TOP + PANEL + 100, "in proportion to the articles", size=11)]
+            svg_text(left + 36, TOP + PANEL + 100, "in proportion to the articles", size=11)]
+
+
+def _point(x: _LogAxis, y: _LogAxis, size: int, values: list[float]) -> tuple[float, float, float, float]:
+    """A size's median of `values` as a point, with the pixels of their least and greatest."""
+    return x(size), y(statistics.median(values)), y(min(values)), y(max(values))
 
 
 def _series(points: list[tuple[float, float, float, float]], colour: str, label: str, key_y: float, left: float) -> list[str]:
@@ -183,7 +182,7 @@ def _series(points: list[tuple[float, float, float, float]], colour: str, label:
         parts.append(f'<line x1="{x:.1f}" y1="{low:.1f}" x2="{x:.1f}" y2="{high:.1f}" stroke="{colour}" stroke-width="1.5"/>')
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
     parts.append(f'<line x1="{left + 10}" y1="{key_y - 4}" x2="{left + 30}" y2="{key_y - 4}" stroke="{colour}" stroke-width="2"/>')
-    parts.append(_text(left + 36, key_y, label, size=11))
+    parts.append(svg_text(left + 36, key_y, label, size=11))
     return parts
 
 
@@ -192,12 +191,11 @@ def _times_panel(measures: list[Measure], left: float) -> list[str]:
     x = _LogAxis([m.size for m in measures], left, PANEL)
     y = _LogAxis(values, TOP, PANEL, flip=True)
     parts = _frame(left, "Wall time", "seconds, median and range of the runs") + _grid(left, x, y)
-    builds = [(x(m.size), y(m.wall()), y(min(m.walls)), y(max(m.walls))) for m in measures]
+    builds = [_point(x, y, m.size, m.walls) for m in measures]
     parts += _series(builds, BUILD_COLOUR, "full build (empty cache)", TOP + PANEL + 64, left)
     largest = measures[-1]
     parts += _proportional(x, y, largest.size, largest.wall(), left)
-    rebuilt = [m for m in measures if m.again]
-    rebuilds = [(x(m.size), y(statistics.median(m.again)), y(min(m.again)), y(max(m.again))) for m in rebuilt]
+    rebuilds = [_point(x, y, m.size, m.again) for m in measures if m.again]
     parts += _series(rebuilds, REBUILD_COLOUR, "rebuild after 1 changed article, after a rebuild", TOP + PANEL + 82, left)
     return parts
 
@@ -206,33 +204,33 @@ def _memory_panel(measures: list[Measure], left: float) -> list[str]:
     x = _LogAxis([m.size for m in measures], left, PANEL)
     y = _LogAxis([value for m in measures for value in m.peaks], TOP, PANEL, flip=True)
     parts = _frame(left, "Peak memory", "MiB, the build's processes") + _grid(left, x, y)
-    points = [(x(m.size), y(statistics.median(m.peaks)), y(min(m.peaks)), y(max(m.peaks))) for m in measures]
+    points = [_point(x, y, m.size, m.peaks) for m in measures]
     return parts + _series(points, MEMORY_COLOUR, "full build", TOP + PANEL + 64, left)
 
 
 def _stages_panel(measures: list[Measure], left: float) -> list[str]:
-    parts = [_text(left, TOP - 22, "Where a full build's time goes", size=14, weight="bold"),
-             _text(left, TOP - 6, "share of the wall time, first run", size=11, colour="#555555")]
+    parts = [svg_text(left, TOP - 22, "Where a full build's time goes", size=14, bold=True),
+             svg_text(left, TOP - 6, "share of the wall time, first run", size=11, colour="#555555")]
     row = PANEL / max(len(measures), 1)
     bar = min(28.0, row * 0.7)
-    names: list[str] = []
+    names: dict[str, None] = {}  # every stage, in the order first met
     for index, measure in enumerate(measures):
         top = TOP + index * row + (row - bar) / 2
-        parts.append(_text(left - 8, top + bar / 2 + 4, f"{measure.size:,}", anchor="end", size=11))
+        parts.append(svg_text(left - 8, top + bar / 2 + 4, f"{measure.size:,}", anchor="end", size=11))
         at = float(left)
         for name, share in measure.stage_shares().items():
-            names += [name] if name not in names else []
+            names.setdefault(name)
             width = share * PANEL
             parts.append(f'<rect x="{at:.1f}" y="{top:.1f}" width="{width:.1f}" height="{bar:.1f}" '
                          f'fill="{STAGE_COLOURS.get(name, OTHER_STAGE)}"><title>{xml_escape(name)}: '
                          f'{share:.0%}</title></rect>')
             at += width
-    parts.append(_text(left + PANEL / 2, TOP + PANEL + 18, "0 % to 100 % of the wall time", anchor="middle", size=11,
+    parts.append(svg_text(left + PANEL / 2, TOP + PANEL + 18, "0 % to 100 % of the wall time", anchor="middle", size=11,
                        colour="#555555"))
     for index, name in enumerate(names):
         key_x, key_y = left + (index % 2) * 170, TOP + PANEL + 46 + (index // 2) * 18
         parts.append(f'<rect x="{key_x}" y="{key_y - 10}" width="12" height="12" fill="{STAGE_COLOURS.get(name, OTHER_STAGE)}"/>')
-        parts.append(_text(key_x + 18, key_y, name, size=11))
+        parts.append(svg_text(key_x + 18, key_y, name, size=11))
     return parts
 
 
@@ -247,7 +245,7 @@ def scale_svg(measures: list[Measure], caption: str) -> str:
         *_times_panel(measures, lefts[0]),
         *_memory_panel(measures, lefts[1]),
         *_stages_panel(measures, lefts[2]),
-        _text(LEFT, HEIGHT - 12, caption, size=11, colour="#555555"),
+        svg_text(LEFT, HEIGHT - 12, caption, size=11, colour="#555555"),
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
@@ -289,21 +287,21 @@ def queries_svg(times: list[QueryTime], target: float, caption: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="sans-serif">',
         f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
-        _text(MARGIN_LEFT, TOP - 22, f"kg query, each bundled query: {under} of {len(times)} forms under {target:g} s",
-              size=14, weight="bold"),
-        _text(MARGIN_LEFT, TOP - 6, "seconds, median of the runs", size=11, colour="#555555"),
+        svg_text(MARGIN_LEFT, TOP - 22, f"kg query, each bundled query: {under} of {len(times)} forms under {target:g} s",
+              size=14, bold=True),
+        svg_text(MARGIN_LEFT, TOP - 6, "seconds, median of the runs", size=11, colour="#555555"),
     ]
     bottom = top + len(times) * QUERY_ROW
     tick = 0.0
     while tick <= end + 1e-9:
         parts.append(f'<line x1="{at(tick):.1f}" y1="{top}" x2="{at(tick):.1f}" y2="{bottom}" stroke="#E4E4E4"/>')
-        parts.append(_text(at(tick), bottom + 16, f"{tick:g}", anchor="middle", size=11))
+        parts.append(svg_text(at(tick), bottom + 16, f"{tick:g}", anchor="middle", size=11))
         tick += step
     for index, time in enumerate(times):
         y = top + index * QUERY_ROW
         label = f"{time.name} {time.parameters}".strip() + f" ({time.rows:,} {'row' if time.rows == 1 else 'rows'})"
         colour = FAST_COLOUR if time.fresh < target else SLOW_COLOUR
-        parts.append(_text(left - 8, y + 13, label, anchor="end", size=11))
+        parts.append(svg_text(left - 8, y + 13, label, anchor="end", size=11))
         parts.append(f'<rect x="{left}" y="{y + 3:.1f}" width="{at(time.fresh) - left:.1f}" height="{QUERY_ROW - 6}" '
                      f'fill="{colour}" fill-opacity="0.75"><title>{xml_escape(label)}: {time.fresh:.2f} s in a fresh '
                      f'process, {time.execute * 1000:.0f} ms in-process</title></rect>')
@@ -312,15 +310,15 @@ def queries_svg(times: list[QueryTime], target: float, caption: str) -> str:
     parts += [
         f'<line x1="{at(target):.1f}" y1="{top - 4}" x2="{at(target):.1f}" y2="{bottom + 4}" stroke="#111111" '
         f'stroke-dasharray="5,4"/>',
-        _text(at(target) + 4, top - 6, f"{target:g} s", size=11),
+        svg_text(at(target) + 4, top - 6, f"{target:g} s", size=11),
         f'<rect x="{MARGIN_LEFT}" y="{bottom + 34}" width="12" height="12" fill="{FAST_COLOUR}" fill-opacity="0.75"/>',
-        _text(MARGIN_LEFT + 18, bottom + 44, f"a fresh process, under {target:g} s", size=11),
+        svg_text(MARGIN_LEFT + 18, bottom + 44, f"a fresh process, under {target:g} s", size=11),
         f'<rect x="{MARGIN_LEFT + 230}" y="{bottom + 34}" width="12" height="12" fill="{SLOW_COLOUR}" fill-opacity="0.75"/>',
-        _text(MARGIN_LEFT + 248, bottom + 44, f"a fresh process, {target:g} s or more", size=11),
+        svg_text(MARGIN_LEFT + 248, bottom + 44, f"a fresh process, {target:g} s or more", size=11),
         f'<line x1="{MARGIN_LEFT + 470}" y1="{bottom + 40}" x2="{MARGIN_LEFT + 490}" y2="{bottom + 40}" stroke="#111111" '
         f'stroke-width="2"/>',
-        _text(MARGIN_LEFT + 496, bottom + 44, "the query alone, in-process", size=11),
-        _text(MARGIN_LEFT, height - 12, caption, size=11, colour="#555555"),
+        svg_text(MARGIN_LEFT + 496, bottom + 44, "the query alone, in-process", size=11),
+        svg_text(MARGIN_LEFT, height - 12, caption, size=11, colour="#555555"),
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
