@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from benchmarks import query_plans
 from kg.layout import STORE
 from kg.query import load_query, open_dataset
+from stores.fixtures import unavailable
 from stores.servers import oxigraph_command
 
 SCRIPT = Path(query_plans.__file__)
-
-
-def _needs_oxigraph() -> None:
-    if oxigraph_command() is None:
-        reason = "the oxigraph command is not installed (pip install '.[test]')"
-        if os.environ.get("KG_REQUIRE_STORES") == "1":
-            pytest.fail(f"KG_REQUIRE_STORES=1 but {reason}")
-        pytest.skip(reason)
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -33,7 +23,8 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def test_each_plan_counts_the_rows_kg_query_answers_and_the_store_is_untouched(built_seed, tmp_path):
-    _needs_oxigraph()
+    if oxigraph_command() is None:
+        unavailable("the oxigraph command is not installed (pip install '.[test]')")
     dist = built_seed.out
     before = _digests(dist / STORE)
     names = ["articles", "names", "said-about"]

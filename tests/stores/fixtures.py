@@ -22,13 +22,14 @@ from stores.servers import (
     virtuoso_missing,
 )
 
-__all__ = ["StoreUnderTest", "oxigraph_server", "virtuoso_server", "virtuoso_cutting_server", "oxigraph_auth_proxy",
+__all__ = ["StoreUnderTest", "unavailable", "oxigraph_server", "virtuoso_server", "virtuoso_cutting_server", "oxigraph_auth_proxy",
            "store", "store_env"]
 
 STORE_KINDS = ("oxigraph", "virtuoso")
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
+    """Skip the test for `reason`, or fail it where every store must run (KG_REQUIRE_STORES=1, as CI sets)."""
     if os.environ.get("KG_REQUIRE_STORES") == "1":
         pytest.fail(f"KG_REQUIRE_STORES=1 but {reason}")
     pytest.skip(reason)
@@ -59,7 +60,7 @@ def oxigraph_server(tmp_path_factory) -> Iterator[OxigraphServer]:
     """An Oxigraph server on a free loopback port and a temporary directory."""
     command = oxigraph_command()
     if command is None:
-        _unavailable("the oxigraph server is not installed (pip install '.[test]')")
+        unavailable("the oxigraph server is not installed (pip install '.[test]')")
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), command)
     server.start()
     try:
@@ -83,7 +84,7 @@ def virtuoso_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
     """Virtuoso 7 on free loopback ports with a temporary database and a test user."""
     reason = virtuoso_missing()
     if reason:
-        _unavailable(reason)
+        unavailable(reason)
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     server.start()
     try:
@@ -97,7 +98,7 @@ def virtuoso_cutting_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
     """Virtuoso 7 that answers at most 1 row (ResultSetMaxRows), as a store with a low limit cuts answers."""
     reason = virtuoso_missing()
     if reason:
-        _unavailable(reason)
+        unavailable(reason)
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-cutting"), max_rows=1)
     server.start()
     try:
