@@ -76,14 +76,18 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="the folder for the plans, one JSON file a query")
     parser.add_argument("--only", nargs="*", default=[], metavar="NAME", help="these queries alone")
     args = parser.parse_args()
+    queries = [query for query in list_queries() if not args.only or query.name in args.only]
+    unknown = sorted(set(args.only) - {query.name for query in queries})
+    if unknown:
+        raise SystemExit(f"--only: no bundled query named {', '.join(unknown)}; `kg query --list` shows them")
+    if not (args.dist / STORE).is_dir():
+        raise SystemExit(f"--dist: {args.dist} holds no {STORE}/ folder; give the --out folder of a kg build")
     command = oxigraph_command()
     version = subprocess.run([command, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
     same = "the same" if version == pyoxigraph.__version__ else f"NOT pyoxigraph's {pyoxigraph.__version__}"
     print(f"oxigraph {version}, {same} version; plans of {args.dist / STORE}\n")
     args.out.mkdir(parents=True, exist_ok=True)
-    for query in list_queries():
-        if args.only and query.name not in args.only:
-            continue
+    for query in queries:
         explanation = explain(command, args.dist / STORE, query, args.out / f"{query.name}.json")
         print(f"## {query.name}\n\n{tree(explanation)}\n", flush=True)
 
