@@ -23,18 +23,13 @@ import pytest
 from kg.serve import Server
 from kg.site.build import build_site
 from sitefixtures import build_with_text, hostile_seeds
+from stores.fixtures import unavailable
 from test_site import denoted, mentions_in_graph
 
 pytestmark = pytest.mark.browser
 
 HUN_SEN = "https://kg.example.org/person/hun-sen"
 MYANMAR = "https://kg.example.org/country/myanmar"
-
-
-def _unavailable(reason: str):
-    if os.environ.get("KG_REQUIRE_STORES") == "1":
-        pytest.fail(f"KG_REQUIRE_STORES=1 but {reason}")
-    pytest.skip(reason)
 
 
 def chromium_path() -> str | None:
@@ -47,10 +42,10 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("playwright is not installed (pip install '.[test]')")
+        unavailable("playwright is not installed (pip install '.[test]')")
     executable = chromium_path()
     if executable is None:
-        _unavailable("Chromium is not installed (Debian: apt-get install chromium)")
+        unavailable("Chromium is not installed (Debian: apt-get install chromium)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         try:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,14 +32,10 @@ import pyoxigraph
 from kg.layout import STORE
 from kg.query import QueryFile, list_queries
 
+TESTS = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS))  # the oxigraph command is found as the store tests find it
 
-def oxigraph_command() -> str:
-    """The `oxigraph` command of this Python environment, or on PATH; a clear stop if neither."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if found is None:
-        raise SystemExit("the oxigraph command is not installed: pip install -e '.[test]'")
-    return found
+from stores.servers import oxigraph_command  # noqa: E402
 
 
 def explain(command: str, store: Path, query: QueryFile, out: Path) -> dict:
@@ -83,6 +78,8 @@ def main() -> None:
     if not (args.dist / STORE).is_dir():
         raise SystemExit(f"--dist: {args.dist} holds no {STORE}/ folder; give the --out folder of a kg build")
     command = oxigraph_command()
+    if command is None:
+        raise SystemExit("the oxigraph command is not installed: pip install -e '.[test]'")
     version = subprocess.run([command, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
     same = "the same" if version == pyoxigraph.__version__ else f"NOT pyoxigraph's {pyoxigraph.__version__}"
     print(f"oxigraph {version}, {same} version; plans of {args.dist / STORE}\n")
