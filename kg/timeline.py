@@ -159,7 +159,7 @@ def timeline_svg(events: list[TimelineEvent], windows: list[PublicationWindow]) 
             colour, status = _status(event.status)
             parts.append(f'<circle cx="{MARGIN + 5}" cy="{y + 8}" r="5" fill="{colour}"/>')
             parts.append(svg_text(MARGIN + 16, y + 12, f"{shorten(event.label, 100)} ({status}{_after(event)})",
-                               tooltip=f"{event.label} <{event.event}>"))
+                                  tooltip=f"{event.label} <{event.event}>"))
             y += ROW - 4
     y += 12
     parts += _legend(y, dated, windows)

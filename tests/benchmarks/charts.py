@@ -226,7 +226,7 @@ def _stages_panel(measures: list[Measure], left: float) -> list[str]:
                          f'{share:.0%}</title></rect>')
             at += width
     parts.append(svg_text(left + PANEL / 2, TOP + PANEL + 18, "0 % to 100 % of the wall time", anchor="middle", size=11,
-                       colour="#555555"))
+                          colour="#555555"))
     for index, name in enumerate(names):
         key_x, key_y = left + (index % 2) * 170, TOP + PANEL + 46 + (index // 2) * 18
         parts.append(f'<rect x="{key_x}" y="{key_y - 10}" width="12" height="12" fill="{STAGE_COLOURS.get(name, OTHER_STAGE)}"/>')
@@ -288,7 +288,7 @@ def queries_svg(times: list[QueryTime], target: float, caption: str) -> str:
         f'font-family="sans-serif">',
         f'<rect width="{width}" height="{height}" fill="#FFFFFF"/>',
         svg_text(MARGIN_LEFT, TOP - 22, f"kg query, each bundled query: {under} of {len(times)} forms under {target:g} s",
-              size=14, bold=True),
+                 size=14, bold=True),
         svg_text(MARGIN_LEFT, TOP - 6, "seconds, median of the runs", size=11, colour="#555555"),
     ]
     bottom = top + len(times) * QUERY_ROW
