@@ -395,6 +395,9 @@ def load(url: str | None, query_endpoint: str | None, update_endpoint: str | Non
     if result.removed:
         click.echo(f"Removed {len(result.removed)} graph{'s' if len(result.removed) != 1 else ''} that an earlier "
                    "load wrote and dist/ no longer has: " + ", ".join(f"<{iri}>" for iri in result.removed))
+    if result.merged:
+        click.echo(f"Of them, <{result.merged}> holds the others' {result.merged_triples:,} distinct triples merged, "
+                   "which kg query --endpoint asks")
     if verify != "none":
         click.echo("Verified: " + ("every graph holds exactly the triples sent (values and datatypes)" if verify == "full"
                                    else "every graph holds as many triples as were sent"))

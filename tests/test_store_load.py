@@ -29,6 +29,14 @@ def seed(built_seed) -> tuple[Path, dict[str, list]]:
     return built_seed.out, quads_by_graph(built_seed.out / "kg.nq")
 
 
+MERGED = "https://kg.example.org/dataset/merged"
+
+
+def _merged(expected: dict[str, list]) -> set:
+    """The triples of all the graphs, each once, by value."""
+    return {triple_key(triple) for triples in expected.values() for triple in triples}
+
+
 def _one_error_line(result) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -67,6 +75,36 @@ class TestLoad:
             held = {(triple_key(triple), _datatype(triple.object)) for triple in store.probe.triples(graph)}
             assert held == {(triple_key(triple), _datatype(triple.object)) for triple in triples}, graph
 
+    @pytest.mark.parametrize("method", ["gsp", "update"])
+    def test_the_merged_graph_holds_every_triple_of_the_dataset_once_and_only_those(self, store, built_two_articles,
+                                                                                     run_kg, method):
+        # Two articles share triples (an actor's name and type): the merge holds each once.
+        dist = built_two_articles.out
+        expected = quads_by_graph(dist / "kg.nq")
+        store.probe.put(MERGED, b'<urn:kg:stale> <urn:kg:stale> "left from another load" .\n')
+        result = run_kg("load", "--store", store.url, "--dist", str(dist), "--method", method, env=store.env)
+        assert result.exit_code == 0, result.output
+        held = store.probe.triples(MERGED)
+        assert len(held) == len(_merged(expected)) < sum(len(triples) for triples in expected.values())
+        assert {triple_key(triple) for triple in held} == _merged(expected)
+        assert (f"Of them, <{MERGED}> holds the others' {len(held):,} distinct triples merged, which kg query "
+                "--endpoint asks\n") in result.stdout
+
+    def test_a_merged_graph_larger_than_one_put_is_sent_in_parts_and_replaced_whole(self, store, seed, monkeypatch):
+        dist, expected = seed
+        monkeypatch.setattr("kg.stores.loading.MAX_PUT_BYTES", 50_000)
+        store.probe.put(MERGED, b'<urn:kg:stale> <urn:kg:stale> "left from another load" .\n')
+        sent: list[tuple[str, str, int]] = []
+        with Store.connect(store.url, credentials=_credentials(store)) as target:
+            for method in ("put_graph", "post_graph"):
+                monkeypatch.setattr(target, method, _recording(getattr(target, method), method, sent))
+            result = load_dist(target, dist)
+        merged = [(method, size) for graph, method, size in sent if graph == MERGED]
+        assert [method for method, _ in merged] == ["put_graph"] + ["post_graph"] * (len(merged) - 1)
+        assert len(merged) > 3 and max(size for _, size in merged) <= 50_000
+        assert result.counts[MERGED] == len(_merged(expected))
+        assert {triple_key(triple) for triple in store.probe.triples(MERGED)} == _merged(expected)
+
     def test_update_replaces_a_graph_that_already_holds_other_triples(self, store, seed, run_kg):
         dist, expected = seed
         graph = next(iter(expected))
@@ -82,14 +120,16 @@ class TestLoad:
             result = load_dist(target, dist, seeds=SEEDS, say=said.append)
         assert said[0] == f"{dist}/ is missing: building it from {SEEDS}/"
         expected = quads_by_graph(dist / "kg.nq")
-        assert result.counts == {graph: len(triples) for graph, triples in expected.items()}
+        assert result.counts == {**{graph: len(triples) for graph, triples in expected.items()},
+                                 MERGED: len(_merged(expected))}
 
     def test_progress_names_graphs_triples_and_rate_on_stderr(self, store, seed, run_kg):
         dist, expected = seed
         result = run_kg("load", "--store", store.url, "--dist", str(dist), env=store.env)
         assert result.exit_code == 0, result.output
-        total = sum(len(triples) for triples in expected.values())
-        assert f"loaded {len(expected)}/{len(expected)} graphs, {total:,}/{total:,} triples, " in result.stderr
+        # The dataset's graphs and their merge.
+        graphs, total = len(expected) + 1, sum(len(triples) for triples in expected.values()) + len(_merged(expected))
+        assert f"loaded {graphs}/{graphs} graphs, {total:,}/{total:,} triples, " in result.stderr
         assert "triples/s" in result.stderr
 
     def test_wrong_password_exits_3_naming_the_endpoint_not_the_password(self, store, seed, run_kg):
@@ -241,6 +281,14 @@ def test_a_store_that_cuts_every_answer_to_one_row_is_loaded_verified_cleaned_an
         f"warning: {server.url}/sparql-auth cut the answer to graphs.rq at its limit of 1 rows")
     remote = RemoteEndpoint.connect(server.url, credentials=None)
     assert sorted(remote.graphs) == sorted(quads_by_graph(built_two_articles.out / "kg.nq"))
+
+
+def _recording(send, method: str, sent: list):
+    def record(graph_iri: str, ntriples: bytes) -> None:
+        sent.append((graph_iri, method, len(ntriples)))
+        send(graph_iri, ntriples)
+
+    return record
 
 
 def _credentials(store):

@@ -15,9 +15,9 @@ import pytest
 from kg.query import LocalDataset, RemoteEndpoint, bind_params
 from kg.results import Results, Term
 from kg.stores import Credentials, Store, load, read_dataset
+from kg.stores.dataset import merged_graph
 from kg.stores.verify import XSD, term_key
 from regenerate_expected import TIMELINE, examples
-from stores.probe import quads_by_graph
 
 pytestmark = pytest.mark.usefixtures("store_env")
 
@@ -25,11 +25,11 @@ EXAMPLES = examples()
 
 
 def _load_if_needed(store, dist: Path):
-    """The store holding the dataset in `dist` (loaded unless each graph already has its count)."""
-    expected = quads_by_graph(dist / "kg.nq")
-    if any(store.probe.count(graph) != len(triples) for graph, triples in expected.items()):
+    """The store holding the dataset in `dist` (loaded unless each graph, and their merge, already has its count)."""
+    graphs = read_dataset(dist / "kg.nq")
+    if any(store.probe.count(graph.iri) != len(graph) for graph in graphs + [merged_graph(graphs)]):
         with Store.connect(store.url, credentials=_credentials(store.env)) as target:
-            load(target, read_dataset(dist / "kg.nq"))
+            load(target, graphs)
     return store
 
 
@@ -115,6 +115,19 @@ class TestQueryCommand:
         assert result.exit_code == 3, result.output
         assert "holds no kg dataset: its graph <https://elsewhere.example/graph/metadata> lists no graphs" in \
             result.stderr
+
+    def test_a_store_loaded_without_the_merged_graph_exits_3_saying_to_load_again(self, seeded, built_seed, run_kg):
+        merged = "https://kg.example.org/dataset/merged"
+        seeded.probe.drop(merged)
+        result = run_kg("query", "names", "--endpoint", seeded.url, env=seeded.env)
+        assert result.exit_code == 3, result.output
+        assert result.stderr.startswith(f"Error: {seeded.url}/")
+        assert result.stderr.endswith(
+            f" holds the dataset's graphs but not their merge, the graph <{merged}> that kg queries: load the "
+            "dataset again with this version of kg load\n")
+        again = run_kg("load", "--store", seeded.url, "--dist", str(built_seed.out), env=seeded.env)
+        assert again.exit_code == 0, again.output
+        assert run_kg("query", "names", "--endpoint", seeded.url, env=seeded.env).exit_code == 0
 
     def test_nothing_listening_exits_3(self, store, run_kg):
         from stores.servers import free_port

@@ -50,7 +50,9 @@ def test_durations_reach_a_plain_sparql_client_as_kg_wrote_them(store, built_see
     written = sorted(str(triple.object) for triples in quads_by_graph(built_seed.out / "kg.nq").values()
                      for triple in triples if triple.predicate.value in DURATIONS)
     client = SPARQLWrapper(f"{store.url}/{'sparql' if store.kind == 'virtuoso' else 'query'}")
-    client.setQuery("SELECT ?duration WHERE { GRAPH ?g { ?event ?length ?duration } VALUES ?length { "
+    # As an engineer would ask the store: the dataset's merged graph as the default graph.
+    client.setQuery("SELECT ?duration FROM <https://kg.example.org/dataset/merged> "
+                    "WHERE { ?event ?length ?duration VALUES ?length { "
                     + " ".join(f"<{iri}>" for iri in DURATIONS) + " } }")
     client.setReturnFormat(JSON)
     rows = client.queryAndConvert()["results"]["bindings"]

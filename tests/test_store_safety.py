@@ -117,6 +117,8 @@ def _cutting_store(graphs: list[str], limit: int, query_rows: int):
 
     def script(number, handler):
         query = _query_of(handler)
+        if query.startswith("ASK"):
+            return _json({"head": {}, "boolean": True})
         if "COUNT(DISTINCT ?graph)" in query:
             return _json(_count(len(graphs)))
         if "SELECT DISTINCT ?graph" in query:
@@ -135,13 +137,15 @@ def _cutting_store(graphs: list[str], limit: int, query_rows: int):
 def test_kg_query_reads_every_graph_from_a_store_that_cuts_answers_and_warns_of_a_cut_answer(run_kg):
     graphs = [f"https://kg.example.org/graph/{n:02d}" for n in range(21)]
     with _cutting_store(graphs, limit=3, query_rows=10) as server:
-        result = run_kg("query", "names", "--endpoint", server.url, "--store-type", "oxigraph", "--format", "json")
+        result = run_kg("query", "graphs", "--endpoint", server.url, "--store-type", "oxigraph", "--format", "json")
     assert result.exit_code == 0, result.output
     asked = parse_qs(server.bodies[-1].decode("utf-8"))
-    assert asked["default-graph-uri"] == graphs + ["https://kg.example.org/graph/metadata"]
+    # The dataset merged is the default graph; its graphs, all 22, are the named graphs GRAPH asks.
+    assert asked["default-graph-uri"] == ["https://kg.example.org/dataset/merged"]
+    assert asked["named-graph-uri"] == graphs + ["https://kg.example.org/graph/metadata"]
     assert len(json.loads(result.stdout)["results"]["bindings"]) == 3
     assert result.stderr == (
-        f"warning: {server.url}/query cut the answer to names.rq at its limit of 3 rows (X-SPARQL-MaxRows): "
+        f"warning: {server.url}/query cut the answer to graphs.rq at its limit of 3 rows (X-SPARQL-MaxRows): "
         "rows are missing; raise the store's result limit (Virtuoso: ResultSetMaxRows in the [SPARQL] "
         "section of virtuoso.ini)\n")
 
@@ -152,6 +156,10 @@ def test_kg_query_does_not_warn_when_the_store_did_not_cut(run_kg):
         result = run_kg("query", "names", "--endpoint", server.url, "--store-type", "oxigraph", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+    # A query without GRAPH asks the merged graph alone.
+    asked = parse_qs(server.bodies[-1].decode("utf-8"))
+    assert asked["default-graph-uri"] == ["https://kg.example.org/dataset/merged"]
+    assert "named-graph-uri" not in asked
 
 
 def test_counts_from_a_store_that_cuts_answers_are_all_read():
@@ -243,6 +251,8 @@ def test_a_count_that_is_not_a_count_is_exit_3_in_one_line(run_kg, value, shown)
 def test_a_malformed_answer_to_the_query_itself_is_exit_3_in_one_line(run_kg):
     def script(number, handler):
         query = _query_of(handler)
+        if query.startswith("ASK"):
+            return _json({"head": {}, "boolean": True})
         if "COUNT(DISTINCT ?graph)" in query:
             return _json(_count(1))
         if "SELECT DISTINCT ?graph" in query:
@@ -548,8 +558,10 @@ def test_a_graph_read_back_as_html_is_exit_3(run_kg, built_seed):
 
 def _expected_counts(built, graphs: list[str]) -> list[int]:
     from kg.stores import read_dataset
+    from kg.stores.dataset import merged_graph
 
-    sizes = {graph.iri: len(graph) for graph in read_dataset(built.out / "kg.nq")}
+    graphs_sent = read_dataset(built.out / "kg.nq")
+    sizes = {graph.iri: len(graph) for graph in graphs_sent + [merged_graph(graphs_sent)]}
     return [sizes.get(graph, 0) for graph in graphs]
 
 

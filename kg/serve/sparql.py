@@ -6,7 +6,9 @@ so a query that runs past its time is ended with its process, which is replaced;
 on answering. Before it runs, each query is read by rdflib's SPARQL 1.1 parser, as `kg query`
 reads it: an update (INSERT, DELETE, LOAD, DROP, ...) is refused with 403, and so is a SERVICE
 clause, which would have the store call another server. The default graph is the merge of the
-dataset's graphs unless the request names graphs (default-graph-uri, named-graph-uri).
+dataset's graphs unless the request names graphs (default-graph-uri, named-graph-uri). The name
+`<base>dataset/merged`, the graph where `kg load` writes that merge in a triple store, names it
+here too, so that `kg query --endpoint` asks kg serve as it asks a store.
 """
 
 from __future__ import annotations
@@ -58,19 +60,28 @@ def _worker(connection, store_folder: str) -> None:
     import pyoxigraph as ox
 
     store = ox.Store.read_only(store_folder)
+    merged = _merged_names(store)
     while True:
         try:
             request = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = _answer(store, **request)
+            answer = _answer(store, **request, merged=merged)
         except Exception as error:  # never lose the worker to one query
             answer = _error(500, f"the query failed: {error}")
         try:
             connection.send(answer)
         except (OSError, ValueError):
             return
+
+
+def _merged_names(store) -> frozenset[str]:
+    """The names a store loaded by kg load gives the default graph here: `<base>dataset/merged`, for the dataset's base."""
+    from kg.stores.dataset import dataset_base, merged_graph_iri
+
+    bases = {dataset_base(graph.value) for graph in store.named_graphs()}
+    return frozenset(merged_graph_iri(base) for base in bases if base is not None)
 
 
 def _check(text: str) -> tuple[str | None, Answer | None]:
@@ -107,7 +118,7 @@ def _check(text: str) -> tuple[str | None, Answer | None]:
 
 
 def _answer(store, text: str, accept: str | None, format_name: str | None, default_graphs: list[str],
-            named_graphs: list[str]) -> Answer:
+            named_graphs: list[str], merged: frozenset[str] = frozenset()) -> Answer:
     import pyoxigraph as ox
 
     from kg.serve.negotiation import choose
@@ -129,7 +140,8 @@ def _answer(store, text: str, accept: str | None, format_name: str | None, defau
     options = {}
     try:
         if default_graphs:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+            options["default_graph"] = [ox.DefaultGraph() if iri in merged else ox.NamedNode(iri)
+                                        for iri in default_graphs]
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
     except ValueError as error:

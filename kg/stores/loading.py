@@ -7,6 +7,11 @@ removes those that the dataset no longer has: the store ends with exactly the gr
 and graphs that kg did not write are never touched. The record is written before any graph
 (listing what was there and what is coming), so a load that fails halfway leaves no graph of
 its own unrecorded, and rewritten after, listing only what was loaded.
+
+Beside the dataset's graphs, kg writes their triples merged, each once, into the graph
+`<base>dataset/merged`, which `kg query --endpoint` asks as its default graph (see
+`kg.stores.dataset.merged_graph`). It goes just before the metadata graph, so that a store whose
+metadata lists a graph holds its triples in the merge too.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
-from kg.stores.dataset import DatasetGraph, dataset_base, dataset_file, read_dataset
+from kg.stores.dataset import DatasetGraph, dataset_base, dataset_file, merged_graph, read_dataset
 from kg.stores.endpoints import public_url
 from kg.stores.http import StoreAnswerError
 from kg.stores.options import BATCH_SIZES, DEFAULT_BATCH_SIZE, METHODS, VERIFY_LEVELS
@@ -28,7 +33,7 @@ from kg.stores.verify import XSD, change_lines, keys_of_lines, literal_changes, 
 
 __all__ = [
     "ChangedDataError", "LoadProgress", "LoadResult", "load", "load_dist", "verify_counts", "verify_graphs", "record_graph_iri",
-    "recorded_graphs", "MAX_BATCH_BYTES",
+    "recorded_graphs", "MAX_BATCH_BYTES", "MAX_PUT_BYTES",
 ]
 
 # An INSERT DATA larger than this is split even below the batch size: long literals add up.
@@ -43,6 +48,8 @@ _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _RECORD_PATH = "dataset/loaded"
 # Graphs dropped in one SPARQL update.
 _DROP_CHUNK = 50
+# A graph larger than this (the merged graph) is sent by GSP in parts: a PUT, then POSTs.
+MAX_PUT_BYTES = 64_000_000
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,9 @@ class LoadResult:
     counts: dict[str, int] = field(default_factory=dict)
     # Graphs an earlier load wrote that the dataset no longer has, removed from the store.
     removed: list[str] = field(default_factory=list)
+    # The graph holding the dataset merged, and its triples (counted in `graphs` and `triples` too).
+    merged: str | None = None
+    merged_triples: int = 0
 
     @property
     def rate(self) -> float:
@@ -134,6 +144,10 @@ def load(
     if batch_size < 1:
         raise InputError("the batch size must be at least 1", field="--batch-size")
     record = record_graph_iri(graphs)
+    merged = merged_graph(graphs)
+    if merged is not None:
+        graphs = [graph for graph in graphs if graph.iri != merged.iri]
+        graphs.insert(len(graphs) - 1 if dataset_base(graphs[-1].iri) else len(graphs), merged)
     sending = [graph.iri for graph in graphs]
     earlier = recorded_graphs(store, record) if record else []
     if record and not set(sending) <= set(earlier):
@@ -142,8 +156,7 @@ def load(
     tracker = _Tracker(len(graphs), total, progress, progress_every)
     for graph in graphs:
         if method == "gsp":
-            store.put_graph(graph.iri, graph.ntriples())
-            tracker.sent(len(graph))
+            _put_in_parts(store, graph, tracker)
         else:
             batch_size = _replace_by_update(store, graph, batch_size, tracker)
         tracker.graph_done()
@@ -154,7 +167,8 @@ def load(
         _write_record(store, record, sending, method, batch_size)
     written = store.endpoints.graph_store if method == "gsp" else store.endpoints.update
     result = LoadResult(public_url(written or store.endpoints.query), method, len(graphs), total, seconds, verify,
-                        removed=stale)
+                        removed=stale, merged=merged.iri if merged else None,
+                        merged_triples=len(merged) if merged else 0)
     if verify != "none":
         result.counts = verify_counts(store, graphs, removed=stale)
     if verify == "full":
@@ -193,6 +207,29 @@ def _write_record(store: Store, record: str, iris: list[str], method: str, batch
         store.put_graph(record, graph.ntriples())
     else:
         _replace_by_update(store, graph, batch_size, _Tracker(1, len(graph), None, 1.0))
+
+
+def _put_in_parts(store: Store, graph: DatasetGraph, tracker: _Tracker) -> None:
+    """Replace the graph by a GSP PUT; one of over MAX_PUT_BYTES by a PUT of its first part, then a POST of each other.
+
+    Not one request of hundreds of megabytes: the merged graph of a large archive would need that
+    much memory on both sides, and a store may refuse it.
+    """
+    start, first = 0, True
+    while first or start < len(graph.lines):
+        end, size = start, 0
+        while end < len(graph.lines):
+            size += len(graph.lines[end].encode("utf-8")) + 1
+            if size > MAX_PUT_BYTES and end > start:
+                break
+            end += 1
+        body = DatasetGraph(graph.iri, graph.lines[start:end]).ntriples()
+        if first:
+            store.put_graph(graph.iri, body)
+        else:
+            store.post_graph(graph.iri, body)
+        tracker.sent(end - start)
+        start, first = end, False
 
 
 def _remove(store: Store, iris: list[str], method: str) -> None:

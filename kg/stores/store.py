@@ -96,10 +96,16 @@ class Store:
 
     def put_graph(self, graph_iri: str, ntriples: bytes) -> None:
         """Replace the named graph `graph_iri` with an N-Triples document (GSP PUT)."""
+        self._send_graph("PUT", graph_iri, ntriples, f"replacing graph <{graph_iri}>")
+
+    def post_graph(self, graph_iri: str, ntriples: bytes) -> None:
+        """Add an N-Triples document's triples to the named graph `graph_iri` (GSP POST)."""
+        self._send_graph("POST", graph_iri, ntriples, f"adding to graph <{graph_iri}>")
+
+    def _send_graph(self, method: str, graph_iri: str, ntriples: bytes, action: str) -> None:
         url = self._graph_store_url()
-        action = f"replacing graph <{graph_iri}>"
         response = self.connection.request(
-            "PUT", url, params={"graph": graph_iri}, data=ntriples,
+            method, url, params={"graph": graph_iri}, data=ntriples,
             headers={"Content-Type": _NTRIPLES}, action=action, expect=(200, 201, 204),
         )
         # A login page or a web server's index answers 200 too; a store answers with no page.
@@ -168,7 +174,7 @@ class Store:
         A store that says it cut the answer short (Virtuoso's X-SPARQL-MaxRows header) makes this
         a StoreError, unless `on_cut` is given: it is then called with the store's row limit.
         Queries go as a form-encoded POST: Virtuoso hangs on application/sparql-query bodies,
-        and a GET would not hold the IRIs of thousands of default graphs.
+        and a GET would not hold the IRIs of thousands of named graphs.
         """
         endpoint = self.endpoints.query
         wrapper = self.connection.sparql(endpoint)
