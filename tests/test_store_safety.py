@@ -109,11 +109,28 @@ def test_a_trickled_answer_with_no_length_is_not_taken_as_complete():
             store.get_graph("http://g")
 
 
+def test_a_store_that_stops_reading_a_large_body_for_longer_than_the_connect_timeout_is_waited_for(monkeypatch):
+    # Oxigraph stops reading a PUT of 64 MB for more than 10 s while it stores what it read.
+    monkeypatch.setattr("kg.stores.http._CONNECT_TIMEOUT", 0.5)
+    body = b"<http://s> <http://p> <http://o> .\n" * 1_000_000  # 35 MB: more than the sockets' buffers
+
+    def script(number, handler):
+        return 204, {}, b""
+
+    with ScriptedServer(script, read_after=1.5) as server:
+        store = Store.connect(server.url, store_type="oxigraph", credentials=None, timeout=20, retries=0)
+        store.put_graph("http://g", body)
+        store.put_graph("http://g", body)  # again, on the connection kept open
+    assert server.bodies == [body, body]
+
+
 # 2. Answers cut short ------------------------------------------------------------------------------
 
 
-def _cutting_store(graphs: list[str], limit: int, query_rows: int):
-    """A store that answers at most `limit` rows, with Virtuoso's X-SPARQL-MaxRows header when it cuts."""
+def _dataset_store(graphs: list[str], limit: int, answer_query):
+    """A store holding a kg dataset of `graphs` (and their merge), which lists at most `limit` of them
+    at a time, with Virtuoso's X-SPARQL-MaxRows header when it cuts, and answers the query itself
+    with `answer_query(handler)`."""
 
     def script(number, handler):
         query = _query_of(handler)
@@ -127,11 +144,20 @@ def _cutting_store(graphs: list[str], limit: int, query_rows: int):
             rows = graphs[start:start + min(limit, int(page.group(1)) if page else limit)]
             cut = {"X-SPARQL-MaxRows": str(limit)} if len(rows) == limit else {}
             return _json(_iris("graph", rows), {**RESULTS, **cut})
+        return answer_query(handler)
+
+    return ScriptedServer(script)
+
+
+def _cutting_store(graphs: list[str], limit: int, query_rows: int):
+    """A store that answers at most `limit` rows, with Virtuoso's X-SPARQL-MaxRows header when it cuts."""
+
+    def answer_query(handler):
         rows = [f"https://kg.example.org/person/{n}" for n in range(min(limit, query_rows))]
         cut = {"X-SPARQL-MaxRows": str(limit)} if query_rows >= limit else {}
         return _json(_iris("actor", rows), {**RESULTS, **cut})
 
-    return ScriptedServer(script)
+    return _dataset_store(graphs, limit, answer_query)
 
 
 def test_kg_query_reads_every_graph_from_a_store_that_cuts_answers_and_warns_of_a_cut_answer(run_kg):
@@ -148,6 +174,24 @@ def test_kg_query_reads_every_graph_from_a_store_that_cuts_answers_and_warns_of_
         f"warning: {server.url}/query cut the answer to graphs.rq at its limit of 3 rows (X-SPARQL-MaxRows): "
         "rows are missing; raise the store's result limit (Virtuoso: ResultSetMaxRows in the [SPARQL] "
         "section of virtuoso.ini)\n")
+
+
+def test_an_answer_with_a_header_for_each_of_a_thousand_named_graphs_is_read(run_kg):
+    # Virtuoso echoes each named graph of the request in a header of the answer.
+    graphs = [f"https://kg.example.org/graph/{n:04d}" for n in range(1000)]
+
+    def echo_graphs(handler):
+        named = parse_qs(handler.body.decode("utf-8"))["named-graph-uri"]
+        echo = {f"X-SPARQL-named-graph-{n}": graph for n, graph in enumerate(named)}
+        return _json({"head": {"vars": ["graph", "graphLabel", "triples", "declaredTriples"]},
+                      "results": {"bindings": []}}, {**RESULTS, **echo})
+
+    with _dataset_store(graphs, 10_000, echo_graphs) as server:
+        result = run_kg("query", "graphs", "--endpoint", server.url, "--store-type", "virtuoso", "--format", "csv",
+                        "--retries", "0")
+    assert result.exit_code == 0, result.output
+    assert len(parse_qs(server.bodies[-1].decode("utf-8"))["named-graph-uri"]) == 1001
+    assert result.stdout.splitlines() == ["graph,graphLabel,triples,declaredTriples"]
 
 
 def test_kg_query_does_not_warn_when_the_store_did_not_cut(run_kg):

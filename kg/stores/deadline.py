@@ -98,6 +98,15 @@ class _Watched:
         _watch(self.sock)
 
     def request(self, *args, **kwargs):
+        deadline = getattr(_current, "deadline", None)
+        if deadline is not None:
+            # urllib3 sends the request under the connect timeout (10 s), but a store that stores
+            # a large body as it reads it stops reading for longer (Oxigraph, 64 MB of N-Triples):
+            # connected under that timeout, the request is sent under the deadline, and urllib3
+            # sets the read timeout itself before reading the answer.
+            if self.sock is None:
+                self.connect()
+            self.timeout = deadline.seconds
         _watch(self.sock)
         return super().request(*args, **kwargs)
 

@@ -38,6 +38,12 @@ __all__ = ["Connection", "StoreAnswerError", "RETRY_STATUSES"]
 
 T = TypeVar("T")
 
+# Virtuoso answers a query with one X-SPARQL-named-graph header per named graph it was given:
+# kg query graphs --endpoint gives a thousand at a thousand articles, and http.client refuses
+# an answer of over 100 headers ("got more than 100 headers"). Its limit is a module setting.
+MAX_HEADERS = 100_000
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADERS)
+
 # Worth another try: the store is starting, overloaded, or behind a proxy that lost it.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CONNECT_TIMEOUT = 10.0

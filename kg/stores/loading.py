@@ -49,7 +49,7 @@ _RECORD_PATH = "dataset/loaded"
 # Graphs dropped in one SPARQL update.
 _DROP_CHUNK = 50
 # A graph larger than this (the merged graph) is sent by GSP in parts: a PUT, then POSTs.
-MAX_PUT_BYTES = 64_000_000
+MAX_PUT_BYTES = 16_000_000
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,13 @@ class Trickle:
 class ScriptedServer:
     """Answers each request with `script(request_number, handler)`; records the requests and their bodies.
 
-    The handler holds the request's body as `handler.body`. A script may answer a `Trickle`.
+    The handler holds the request's body as `handler.body`. A script may answer a `Trickle`. With
+    `read_after`, the server waits that many seconds before it reads a body, as a store that is
+    busy storing what it read.
     """
 
-    def __init__(self, script: Callable[[int, BaseHTTPRequestHandler], Answer | Trickle]) -> None:
+    def __init__(self, script: Callable[[int, BaseHTTPRequestHandler], Answer | Trickle],
+                 read_after: float = 0.0) -> None:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.bodies: list[bytes] = []
         self._stopping = threading.Event()
@@ -47,6 +50,8 @@ class ScriptedServer:
 
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
+                if length and read_after:
+                    time.sleep(read_after)
                 self.body = self.rfile.read(length) if length else b""
                 owner.requests.append((self.command, self.path, dict(self.headers)))
                 owner.bodies.append(self.body)
