@@ -4,6 +4,7 @@ Run from the repository:
     python tests/benchmarks/bench_corpus_queries.py --dist /tmp/qc/dist [--runs 5] [--only NAME ...]
     python tests/benchmarks/bench_corpus_queries.py --size 1000      # makes and builds a corpus first
     python tests/benchmarks/bench_corpus_queries.py --dist DIR --param evidence:resource=IRI
+    python tests/benchmarks/bench_corpus_queries.py --endpoint http://127.0.0.1:7878   # a store kg load filled
 
 Each query runs once for each of its examples: a query with an optional parameter is timed with it
 and without it, the widest answer. The examples name resources of the seed, so on a corpus they
@@ -16,6 +17,9 @@ first run to warm up), "csv" the formatting of its answer, both medians of `--ru
 milliseconds; rows is the number of answers. `--size N` writes N articles with
 tests/benchmarks/corpus.py and builds them with `kg build` into a temporary folder first.
 `--chart FILE.svg` also draws the figures: a bar a query form, against a line at 1 s (charts.py).
+`--endpoint URL` times a triple store that `kg load` filled instead: "fresh" is then
+`kg query NAME --endpoint URL`, and "execute" `RemoteEndpoint.execute`, the store's answer read
+and parsed (credentials from KG_STORE_USER and KG_STORE_PASSWORD, as for kg query).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.query import QueryFile, bind_params, list_queries, load_query, open_dataset, parse_params
+from kg.query import QueryFile, RemoteEndpoint, bind_params, list_queries, load_query, open_dataset, parse_params
 from kg.results import format_results
 
 CORPUS = Path(__file__).resolve().parent / "corpus.py"
@@ -47,17 +51,18 @@ def median_seconds(run: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def fresh_command(query: QueryFile, params: dict[str, str], dist: Path) -> list[str]:
-    """The `kg query` command line that answers the query in a new process."""
-    words = [sys.executable, "-m", "kg", "query", query.name, "--format", "csv", "--out", str(dist)]
+def fresh_command(query: QueryFile, params: dict[str, str], source: Path | str) -> list[str]:
+    """The `kg query` command line that answers the query in a new process, from a dist/ folder or an endpoint's URL."""
+    where = ["--out", str(source)] if isinstance(source, Path) else ["--endpoint", source]
+    words = [sys.executable, "-m", "kg", "query", query.name, "--format", "csv", *where]
     for key, value in params.items():
         words += ["--param", f"{key}={value}"]
     return words
 
 
-def time_fresh(query: QueryFile, params: dict[str, str], dist: Path, runs: int) -> float:
+def time_fresh(query: QueryFile, params: dict[str, str], source: Path | str, runs: int) -> float:
     """Median seconds of the query in a fresh process; a failing command stops the benchmark."""
-    command = fresh_command(query, params, dist)
+    command = fresh_command(query, params, source)
     return median_seconds(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL), runs)
 
 
@@ -109,10 +114,11 @@ def build_corpus(size: int, folder: Path) -> Path:
     return dist
 
 
-def benchmark(dataset, dist: Path, runs: int, only: list[str], overrides: dict[str, dict[str, str]]) -> list[QueryTime]:
+def benchmark(dataset, source: Path | str, runs: int, only: list[str],
+              overrides: dict[str, dict[str, str]]) -> list[QueryTime]:
     """Print the markdown table, a row per query as soon as it is timed (in-process on `dataset`, the
-    store of `dist` opened here); the figures of each row."""
-    print(f"dataset: {dist}; medians of {runs} runs\n")
+    store of the dist/ folder or endpoint `source` opened here); the figures of each row."""
+    print(f"dataset: {source}; medians of {runs} runs\n")
     print("| query | parameters | rows | fresh s | execute ms | csv ms |\n|---|---|---:|---:|---:|---:|")
     times = []
     for query in list_queries():
@@ -120,7 +126,7 @@ def benchmark(dataset, dist: Path, runs: int, only: list[str], overrides: dict[s
             continue
         for params in example_params(query, overrides):
             rows, execute, csv = time_in_process(dataset, query, params, runs)
-            fresh = time_fresh(query, params, dist, runs)
+            fresh = time_fresh(query, params, source, runs)
             print(f"| {query.name} | {shown(params)} | {rows} | {fresh:.2f} | {execute * 1000:.0f} | {csv * 1000:.0f} |",
                   flush=True)
             times.append(QueryTime(query.name, shown(params), rows, fresh, execute))
@@ -128,11 +134,12 @@ def benchmark(dataset, dist: Path, runs: int, only: list[str], overrides: dict[s
 
 
 def chart(path: Path, times: list[QueryTime], dataset, runs: int) -> None:
-    """Draw `times` in `path`, the caption naming the machine and the dataset's number of articles
-    (the rows of the bundled `articles` query)."""
+    """Draw `times` in `path`, the caption naming the machine, the dataset's number of articles
+    (the rows of the bundled `articles` query) and the store that answered, if not kg's own."""
     articles = len(dataset.execute(load_query("articles"), {}).rows)
+    where = f" in the store at {dataset.store.endpoints.query}" if isinstance(dataset, RemoteEndpoint) else ""
     caption = (f"{machine()}; measured {time.strftime('%Y-%m-%d')} by tests/benchmarks/bench_corpus_queries.py "
-               f"on {articles:,} articles, medians of {runs} runs")
+               f"on {articles:,} articles{where}, medians of {runs} runs")
     path.write_text(queries_svg(times, 1.0, caption), encoding="utf-8")
     print(f"Wrote {path}: {len(times)} query forms")
 
@@ -142,6 +149,7 @@ def main() -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--dist", type=Path, help="a built dataset (kg build's --out folder)")
     source.add_argument("--size", type=int, help="make and build a corpus of this many articles first")
+    source.add_argument("--endpoint", metavar="URL", help="a triple store that kg load filled (base URL or endpoint)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
     parser.add_argument("--only", nargs="*", default=[], metavar="NAME", help="time these queries alone")
     parser.add_argument("--param", action="append", default=[], metavar="QUERY:KEY=VALUE",
@@ -150,9 +158,12 @@ def main() -> None:
     args = parser.parse_args()
     overrides = parse_overrides(args.param)
     with tempfile.TemporaryDirectory() as folder:
-        dist = args.dist or build_corpus(args.size, Path(folder))
-        dataset = open_dataset(dist)
-        times = benchmark(dataset, dist, args.runs, args.only, overrides)
+        if args.endpoint:
+            source, dataset = args.endpoint, RemoteEndpoint.connect(args.endpoint)
+        else:
+            source = args.dist or build_corpus(args.size, Path(folder))
+            dataset = open_dataset(source)
+        times = benchmark(dataset, source, args.runs, args.only, overrides)
         if args.chart:
             chart(args.chart, times, dataset, args.runs)
 
