@@ -217,19 +217,14 @@ def _put_in_parts(store: Store, graph: DatasetGraph, tracker: _Tracker) -> None:
     """
     start, first = 0, True
     while first or start < len(graph.lines):
-        end, size = start, 0
-        while end < len(graph.lines):
-            size += len(graph.lines[end].encode("utf-8")) + 1
-            if size > MAX_PUT_BYTES and end > start:
-                break
-            end += 1
-        body = DatasetGraph(graph.iri, graph.lines[start:end]).ntriples()
+        part = _chunk(graph.lines, start, len(graph.lines), MAX_PUT_BYTES)
+        body = DatasetGraph(graph.iri, part).ntriples()
         if first:
             store.put_graph(graph.iri, body)
         else:
             store.post_graph(graph.iri, body)
-        tracker.sent(end - start)
-        start, first = end, False
+        tracker.sent(len(part))
+        start, first = start + len(part), False
 
 
 def _remove(store: Store, iris: list[str], method: str) -> None:
@@ -360,12 +355,12 @@ def _inserts(term: str, lines: list[str]) -> list[str]:
     return operations
 
 
-def _chunk(lines: list[str], start: int, batch_size: int) -> list[str]:
-    """Up to `batch_size` lines from `start`, fewer if they would pass MAX_BATCH_BYTES."""
+def _chunk(lines: list[str], start: int, batch_size: int, max_bytes: int = MAX_BATCH_BYTES) -> list[str]:
+    """Up to `batch_size` lines from `start`, fewer if they would pass `max_bytes` (UTF-8, a newline each)."""
     end, size = start, 0
     while end < len(lines) and end - start < batch_size:
-        size += len(lines[end]) + 1
-        if size > MAX_BATCH_BYTES and end > start:
+        size += len(lines[end].encode("utf-8")) + 1
+        if size > max_bytes and end > start:
             break
         end += 1
     return lines[start:end]
