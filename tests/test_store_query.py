@@ -99,6 +99,22 @@ class TestQueryCommand:
         assert len(local.rows) > 1
         assert _by_value(Results.from_json(json.loads(remote.stdout))) == _by_value(local)
 
+    def test_a_query_whose_comments_name_updates_is_sent_as_a_query(self, seeded, built_seed, run_kg, tmp_path):
+        # SPARQLWrapper guessed the form from the text: from these comments, LOAD, and it sent the
+        # query as an update, which stores refuse.
+        query = tmp_path / "who.rq"
+        query.write_text(
+            "# Who is named? Everyone the load added,\n"
+            "# whatever was dropped, copied or moved since,\n"
+            "# and the address of each.\n"
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT ?label WHERE { <https://kg.example.org/person/hun-sen> rdfs:label ?label }\n",
+            encoding="utf-8")
+        local = run_kg("query", str(query), "--out", str(built_seed.out), "--format", "csv")
+        remote = run_kg("query", str(query), "--endpoint", seeded.url, "--format", "csv", env=seeded.env)
+        assert remote.exit_code == 0, remote.output
+        assert remote.stdout == local.stdout == "label\nHun Sen\n"
+
     def test_wrong_password_exits_3_without_printing_it(self, store, seeded, run_kg):
         env = dict(store.auth_env, KG_STORE_PASSWORD="wrong-" + store.auth_env["KG_STORE_PASSWORD"])
         result = run_kg("query", "names", "--endpoint", store.auth_url, "--store-type", store.kind, env=env)

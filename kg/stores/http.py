@@ -104,17 +104,19 @@ class _KgSPARQLWrapper(SPARQLWrapper):
     """SPARQLWrapper whose requests go through the connection's opener and timeout."""
 
     def __init__(self, endpoint: str, opener: urllib.request.OpenerDirector, timeout: float,
-                 query_type: str | None = None, **kwargs) -> None:
+                 query_type: str, **kwargs) -> None:
         # Set first: SPARQLWrapper's constructor already parses a query of its own.
         self._kg_query_type = query_type
         super().__init__(endpoint, **kwargs)
         self._kg_opener = opener
         self._kg_timeout = timeout
 
-    def _parseQueryType(self, query: str) -> str | None:
-        # Told the type, skip the regular expressions SPARQLWrapper runs over the whole text:
-        # on a batch of INSERT DATA they cost a quarter of the load's time.
-        return self._kg_query_type or super()._parseQueryType(query)
+    def _parseQueryType(self, query: str) -> str:
+        # The caller knows the form; SPARQLWrapper would guess it from the text. Its guess keeps
+        # every other line of a run of comments and takes the first keyword it finds anywhere, so a
+        # SELECT whose comment says "kg load writes" went as an update (LOAD). The regular
+        # expressions also cost a quarter of a load's time on batches of INSERT DATA.
+        return self._kg_query_type
 
     def _query(self):
         # SPARQLWrapper builds the request (parameters, encoding, Accept); kg sends it.
@@ -279,12 +281,16 @@ class Connection:
 
     # -- SPARQLWrapper (queries, updates) ----------------------------------------------------
 
-    def sparql(self, endpoint: str, *, update: bool = False) -> SPARQLWrapper:
-        """A SPARQLWrapper for `endpoint` that sends through this connection (call it with `run`)."""
+    def sparql(self, endpoint: str, query_type: str) -> SPARQLWrapper:
+        """A SPARQLWrapper for `endpoint` that sends through this connection (call it with `run`).
+
+        `query_type` is SPARQLWrapper's name of the request's form (SELECT, CONSTRUCT, INSERT for
+        any update): it decides whether the text goes as a query or as an update.
+        """
         opener = self._opener_for(endpoint)
-        if update:
+        if query_type == INSERT:
             return _KgSPARQLWrapper(endpoint, opener, self._timeouts()[1], INSERT, updateEndpoint=endpoint)
-        return _KgSPARQLWrapper(endpoint, opener, self._timeouts()[1])
+        return _KgSPARQLWrapper(endpoint, opener, self._timeouts()[1], query_type)
 
     def run(self, endpoint: str, action: str, call: Callable[[], T]) -> T:
         """Run `call` (which uses a SPARQLWrapper of this connection) with retries."""

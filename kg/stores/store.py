@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, URLENCODED
+from SPARQLWrapper import CONSTRUCT, INSERT, JSON, POST, POSTDIRECTLY, SELECT, URLENCODED
 
 from kg.errors import StoreError
 from kg.stores.credentials import Credentials, credentials_for
@@ -151,7 +151,7 @@ class Store:
         Not form-encoded: percent-encoding megabytes of INSERT DATA costs more than sending them.
         """
         endpoint = self.endpoints.update
-        wrapper = self.connection.sparql(endpoint, update=True)
+        wrapper = self.connection.sparql(endpoint, INSERT)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(POSTDIRECTLY)
         wrapper.setQuery(text)
@@ -177,7 +177,7 @@ class Store:
         and a GET would not hold the IRIs of thousands of named graphs.
         """
         endpoint = self.endpoints.query
-        wrapper = self.connection.sparql(endpoint)
+        wrapper = self.connection.sparql(endpoint, SELECT)  # SELECT or ASK: the same request
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setReturnFormat(JSON)
@@ -210,7 +210,7 @@ class Store:
     def construct(self, text: str, *, default_graphs: Sequence[str] = (), action: str = "querying") -> bytes:
         """Run a SPARQL CONSTRUCT or DESCRIBE; the answer as N-Triples."""
         endpoint = self.endpoints.query
-        wrapper = self.connection.sparql(endpoint)
+        wrapper = self.connection.sparql(endpoint, CONSTRUCT)  # or DESCRIBE: the same request
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setQuery(text)
