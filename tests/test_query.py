@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import pyoxigraph as ox
 import pytest
+from SPARQLWrapper import SELECT, SPARQLWrapper
 
 import kg.query
 from conftest import SEEDS
 from kg.query import LocalDataset, QueryFile, list_queries
+from kg.results import Results
 from regenerate_expected import EXPECTED, answer, examples, expected_path
 
 EXAMPLES = examples()
@@ -62,6 +64,16 @@ def test_bundled_query_uses_each_declared_parameter(query: QueryFile):
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_sparqlwrapper_takes_the_bundled_query_for_a_select(query: QueryFile):
+    """A reader's SPARQLWrapper guesses the form from the text, comments and all (it keeps every
+    other line of a run of comments and takes the first keyword found in any word): a comment
+    holding "load" or "address" would make it send the query as an update, which stores refuse."""
+    wrapper = SPARQLWrapper("http://127.0.0.1/sparql")
+    wrapper.setQuery(query.text)
+    assert wrapper.queryType == SELECT, f"{query.name}.rq: SPARQLWrapper reads a {wrapper.queryType}; reword its comments"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_only_the_query_about_graphs_names_graphs(query: QueryFile):
     uses_graph = bool(re.search(r"\b(GRAPH|FROM)\b", _code(query)))
     assert uses_graph == (query.name in GRAPH_QUERIES), query.name
@@ -105,7 +117,9 @@ def test_answers_do_not_change_when_shared_triples_are_in_two_graphs(built_seed,
     """A store whose union of graphs keeps a copy per graph (pyoxigraph's, Virtuoso's) answers the same.
 
     Actors, posts and charges are shared by the articles that mention them, so their triples are
-    copied into a second graph; the queries must not count or list them twice.
+    copied into a second graph; the queries must not count or list them twice. One count is the
+    exception, and must differ: `statistics` counts the default graph's triples as its rows (telling
+    them apart again tripled its time at 1,000 articles), so a union counts a copied triple twice.
     """
     store = ox.Store()
     store.load(path=str(built_seed.out / "kg.nq"), format=ox.RdfFormat.N_QUADS)
@@ -114,5 +128,17 @@ def test_answers_do_not_change_when_shared_triples_are_in_two_graphs(built_seed,
     shared = [q for q in store if not any(article in q.subject.value for article in articles)]
     store.extend(ox.Quad(q.subject, q.predicate, q.object, copy) for q in shared)
     bindings = kg.query.bind_params(query, params)
-    union = LocalDataset(store, union_default_graph=True)
-    assert union.execute(query, bindings) == seed_dataset.execute(query, bindings)
+    union = LocalDataset(store, union_default_graph=True).execute(query, bindings)
+    merged = seed_dataset.execute(query, bindings)
+    if query.name == "statistics":
+        union, union_triples = _without_measure(union, "triples")
+        merged, merged_triples = _without_measure(merged, "triples")
+        assert union_triples == merged_triples + len(shared)
+    assert union == merged
+
+
+def _without_measure(answer: Results, measure: str) -> tuple[Results, int]:
+    """`statistics`' answer without one measure's row, and that measure's count."""
+    kept = tuple(row for row in answer.rows if row[0].value != measure)
+    (count,) = (int(row[1].value) for row in answer.rows if row[0].value == measure)
+    return Results(answer.vars, kept), count
