@@ -342,11 +342,12 @@ def serve(port: int, host: str, dist: Path, site_folder: Path | None, seeds: Pat
 @click.option("--allow-remote-context", is_flag=True,
               help="Let a JSON-LD file's @context or @import name a document to fetch; refused by default.")
 def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path, allow_remote_context: bool) -> None:
-    """Check FILES (.ttl, .trig, .nq, .jsonld), or OUT/kg.trig, against the shapes; exit 1 on a violation."""
+    """Check FILES (.ttl, .trig, .nq, .jsonld), or OUT/kg.nq, against the shapes; exit 1 on a violation."""
     from kg.errors import NotConformingError
     from kg.validate import render, validate_files
 
-    result = validate_files(list(files) or [out / "kg.trig"], shapes, allow_remote_context=allow_remote_context)
+    result = validate_files(list(files) or [out / "kg.nq"], shapes, allow_remote_context=allow_remote_context,
+                            report=fmt == "turtle")
     click.echo(render(result, fmt), nl=False)
     if not result.passes:  # warnings alone leave the exit code 0, though SHACL says the data does not conform
         raise NotConformingError(f"the data does not conform to the shapes: {len(result.violations)} violation(s)")

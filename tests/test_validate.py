@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.resources import shipped_dir
 from kg.validate import validate_files
@@ -37,7 +37,7 @@ def test_built_dataset_conforms_and_exits_0(run_kg, built_seed):
     result = run_kg("validate", "--out", str(built_seed.out))
     assert result.exit_code == 0, result.output
     assert result.stdout.rstrip().endswith("The data has no violations: 0 violations, 13 warnings."), result.stdout
-    assert result.stdout.startswith(f"Checked 2,452 triples of {built_seed.out / 'kg.trig'} against kg's shapes\n")
+    assert result.stdout.startswith(f"Checked 2,452 triples of {built_seed.out / 'kg.nq'} against kg's shapes\n")
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "json"])
@@ -66,7 +66,7 @@ def test_without_files_it_validates_dist_in_the_current_folder(run_kg, built_see
     monkeypatch.chdir(tmp_path)
     result = run_kg("validate")
     assert result.exit_code == 0, result.output
-    assert "of dist/kg.trig against" in result.stdout
+    assert "of dist/kg.nq against" in result.stdout
 
 
 @pytest.mark.parametrize("name", ["kg.ttl", "kg.trig", "kg.nq", "kg.jsonld", "void.ttl", "graphs/000_ce469ea1af2cc5a4.ttl"])
@@ -126,6 +126,50 @@ def test_library_call_gives_the_same_verdict(broken):
     assert [f.constraint for f in validation.violations] == ["kgs:ReductionShortens"]
 
 
+@pytest.fixture
+def broken_nquads(built_seed, tmp_path: Path) -> Path:
+    """The seed's N-Quads with the same fault as `broken`."""
+    graph = Dataset()
+    graph.parse(built_seed.out / "kg.nq", format="nquads")
+    for _, _, _, context in list(graph.quads((TWO_YEARS, KGO.sentenceDuration, None, None))):
+        graph.remove((TWO_YEARS, KGO.sentenceDuration, None, context))
+        graph.add((TWO_YEARS, KGO.sentenceDuration, Literal("P5Y"), context))
+    path = tmp_path / "broken.nq"
+    graph.serialize(path, format="nquads")
+    return path
+
+
+def test_n_quads_are_checked_by_kgs_engine_with_pyshacls_findings(built_seed, broken, broken_nquads):
+    """N-Quads go to kg's own engine (no report graph is made), as a build checks an article; the
+    findings are pyshacl's on the same data in Turtle or TriG, violation and warnings alike."""
+    for engine_input, pyshacl_input in ((built_seed.out / "kg.nq", built_seed.out / "kg.trig"), (broken_nquads, broken)):
+        engine = validate_files([engine_input], report=False)
+        reference = validate_files([pyshacl_input], report=False)
+        assert engine.report is None and reference.report is not None
+        assert engine.findings == reference.findings
+        assert engine.triples == reference.triples == 2452
+    assert [f.constraint for f in validate_files([broken_nquads], report=False).violations] == ["kgs:ReductionShortens"]
+
+
+def test_n_quads_the_engine_cannot_read_exactly_go_to_pyshacl(built_seed, tmp_path):
+    # A blank node: rdflib's parser renames it, so the engine leaves such data to pyshacl.
+    path = tmp_path / "blank.nq"
+    path.write_bytes((built_seed.out / "kg.nq").read_bytes()
+                     + b'_:b1 <http://www.w3.org/2000/01/rdf-schema#label> "a" <https://kg.example.org/graph/x> .\n')
+    validation = validate_files([path], report=False)
+    assert validation.report is not None
+    assert validation.triples == 2453
+    assert validation.findings == validate_files([built_seed.out / "kg.nq"], report=True).findings
+
+
+def test_turtle_report_of_n_quads_comes_from_pyshacl(run_kg, broken_nquads):
+    result = run_kg("validate", "--format", "turtle", str(broken_nquads))
+    assert result.exit_code == 1, result.output
+    report = Graph().parse(data=result.stdout, format="turtle")
+    violations = set(report.subjects(URIRef(SH + "resultSeverity"), URIRef(SH + "Violation")))
+    assert [report.value(v, URIRef(SH + "focusNode")) for v in violations] == [REDUCTION]
+
+
 def error_line(result) -> str:
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
@@ -144,7 +188,7 @@ def test_missing_dist_suggests_building_it(run_kg, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run_kg("validate")
     assert result.exit_code == 2
-    assert error_line(result) == "Error: dist/kg.trig: no such file; run `kg build` first"
+    assert error_line(result) == "Error: dist/kg.nq: no such file; run `kg build` first"
 
 
 def test_unknown_extension_exits_2(run_kg, tmp_path):

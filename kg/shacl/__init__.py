@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from kg.check import Finding
 
-__all__ = ["Plan", "Unsupported", "compile_shapes", "plan_for", "validate_nquads", "validate_quads"]
+__all__ = ["Plan", "Unsupported", "check_nquads", "compile_shapes", "plan_for", "validate_nquads", "validate_quads"]
 
 # The compiler (rdflib's SPARQL parser, pyshacl's constants) and the engine are imported on first use:
 # a rebuild whose plan and graphs are all cached loads neither, a first build with the shipped plan
@@ -73,6 +73,15 @@ def validate_nquads(data: bytes, plan: Plan) -> list[Finding]:
     from kg.shacl.engine import link, validate
 
     return validate(Data.from_nquads(data, link(plan).terms), plan)
+
+
+def check_nquads(data: bytes, plan: Plan) -> tuple[list[Finding], int]:
+    """The findings of N-Quads bytes (as validate_nquads), and the number of distinct triples read."""
+    from kg.shacl.data import Data
+    from kg.shacl.engine import link, validate
+
+    graph = Data.from_nquads(data, link(plan).terms)
+    return validate(graph, plan), len(graph)
 
 
 def validate_quads(quads: Iterable[ox.Quad | ox.Triple], plan: Plan) -> list[Finding]:

@@ -87,6 +87,10 @@ class Data:
         self.literals = convert.literals
         self.has_subclasses = RDFS.subClassOf in pairs
 
+    def __len__(self) -> int:
+        """The number of distinct triples."""
+        return len(self._quads)
+
     @classmethod
     def from_nquads(cls, data: bytes, terms: dict | None = None) -> Data:
         """The triples of N-Quads (or N-Triples) bytes, every graph merged."""
