@@ -189,10 +189,10 @@ def validate_files(
             findings, triples = checked
             return Validation(list(paths), folder, triples, findings, None)
     data = read_data(paths, allow_remote_context=allow_remote_context)
-    findings, report = run_shapes(data, shapes, shapes_source=folder)
-    bind_prefixes(report)
-    report.bind("sh", "http://www.w3.org/ns/shacl#")
-    return Validation(list(paths), folder, len(data), findings, report)
+    findings, report_graph = run_shapes(data, shapes, shapes_source=folder)
+    bind_prefixes(report_graph)
+    report_graph.bind("sh", "http://www.w3.org/ns/shacl#")
+    return Validation(list(paths), folder, len(data), findings, report_graph)
 
 
 def _check_with_engine(paths: Sequence[Path], folder: Path) -> tuple[list[Finding], int] | None:
@@ -215,7 +215,7 @@ def render(validation: Validation, fmt: str = "text") -> str:
     """The report as text for people, the SHACL report graph as Turtle, or JSON for programs."""
     if fmt == "turtle":
         if validation.report is None:
-            raise InputError("no SHACL report graph was made: validate with report=True for --format turtle")
+            raise ValueError("no SHACL report graph was made: call validate_files with report=True for Turtle")
         return validation.report.serialize(format="turtle")
     if fmt == "json":
         return json.dumps(_as_json(validation), indent=2, ensure_ascii=False) + "\n"
