@@ -69,10 +69,7 @@ def plan_for(folder: Path | None = None) -> Plan:
 
 def validate_nquads(data: bytes, plan: Plan) -> list[Finding]:
     """The findings of N-Quads (or N-Triples) bytes, every graph in them merged, as kg build checks a graph."""
-    from kg.shacl.data import Data
-    from kg.shacl.engine import link, validate
-
-    return validate(Data.from_nquads(data, link(plan).terms), plan)
+    return check_nquads(data, plan)[0]
 
 
 def check_nquads(data: bytes, plan: Plan) -> tuple[list[Finding], int]:

@@ -84,9 +84,9 @@ def analyse_query(query: str, name: str) -> Analysis:
         raise Unsupported(f"{name}: rdflib cannot read the query: {error}") from None
     if parsed.algebra.name != "SelectQuery":
         raise Unsupported(f"{name}: not a SELECT query")
-    if _bound_this(parsed.algebra):
+    if any(item.name == "Builtin_BOUND" and item.get("arg") == THIS for item in _nodes(parsed.algebra)):
         raise Unsupported(f"{name}: BOUND($this) is true for a pre-bound $this, but not where the query leaves it unbound")
-    refused = sorted(_REFUSED_FUNCTIONS & set(_names(parsed.algebra)))
+    refused = sorted(_REFUSED_FUNCTIONS & {item.name for item in _nodes(parsed.algebra)})
     if refused:
         raise Unsupported(f"{name}: {refused[0].removeprefix('Builtin_')}() answers differently on Oxigraph's stored literals")
     variables = tuple(str(v) for v in parsed.algebra.PV)
@@ -183,27 +183,13 @@ def _prefixes(shapes: Graph, node, name: str) -> dict[str, str]:
     return prefixes | dict(sorted(declared.items()))  # pyshacl's order varies between runs; kg's does not
 
 
-def _bound_this(node) -> bool:
-    """Whether the query asks BOUND($this) anywhere, filters' EXISTS patterns included."""
+def _nodes(node) -> Iterator[CompValue]:
+    """Every algebra and expression node under `node`, filters' EXISTS patterns included."""
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, CompValue):
-            if item.name == "Builtin_BOUND" and item.get("arg") == THIS:
-                return True
-            stack.extend(v for k, v in item.items() if k != "_vars")
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-    return False
-
-
-def _names(node) -> Iterator[str]:
-    """The name of every algebra and expression node under `node`, filters' EXISTS patterns included."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item.name
+            yield item
             stack.extend(v for k, v in item.items() if k != "_vars")
         elif isinstance(item, (list, tuple)):
             stack.extend(item)

@@ -287,10 +287,8 @@ class Connection:
         `query_type` is SPARQLWrapper's name of the request's form (SELECT, CONSTRUCT, INSERT for
         any update): it decides whether the text goes as a query or as an update.
         """
-        opener = self._opener_for(endpoint)
-        if query_type == INSERT:
-            return _KgSPARQLWrapper(endpoint, opener, self._timeouts()[1], INSERT, updateEndpoint=endpoint)
-        return _KgSPARQLWrapper(endpoint, opener, self._timeouts()[1], query_type)
+        update = {"updateEndpoint": endpoint} if query_type == INSERT else {}
+        return _KgSPARQLWrapper(endpoint, self._opener_for(endpoint), self._timeouts()[1], query_type, **update)
 
     def run(self, endpoint: str, action: str, call: Callable[[], T]) -> T:
         """Run `call` (which uses a SPARQLWrapper of this connection) with retries."""
