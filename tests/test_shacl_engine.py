@@ -10,6 +10,7 @@ node does not grow with the other articles in the graph.
 
 from __future__ import annotations
 
+import gc
 import pickle
 from dataclasses import astuple, fields, is_dataclass, replace
 from functools import lru_cache
@@ -23,7 +24,7 @@ from rdflib.plugins.stores.memory import Memory
 from test_shapes_mutations import MUTATIONS, Mutation
 
 from kg.check import Finding, load_shapes, run_shapes
-from kg.shacl import Plan, Unsupported, compile_shapes, validate_nquads, validate_quads
+from kg.shacl import Plan, Unsupported, check_nquads, compile_shapes, validate_nquads, validate_quads
 from kg.shacl.data import Data
 from kg.shacl.solutions import Solutions
 from kg.validate import read_data
@@ -204,6 +205,27 @@ def test_compiler_refuses_bound_of_this_but_not_of_another_variable():
 def test_data_pyoxigraph_reads_otherwise_than_rdflib_is_refused(triples: str, refused: str):
     with pytest.raises(Unsupported, match=refused):
         validate_nquads(triples.encode(), plan())
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector on", "collector off"])
+def test_checking_nquads_pauses_the_garbage_collector_and_leaves_it_as_it_found_it(enabled: bool, monkeypatch):
+    # Paused while the data is read and checked, then as it was, even when the data is refused.
+    place = b"<https://kg.example.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/Place> ."
+    reading = Data.from_nquads.__func__
+    seen = []
+    monkeypatch.setattr(Data, "from_nquads", classmethod(lambda cls, *a: seen.append(gc.isenabled()) or reading(cls, *a)))
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        findings, triples = check_nquads(place, plan())
+        assert seen == [False]
+        assert gc.isenabled() is enabled
+        assert triples == 1 and findings
+        with pytest.raises(Unsupported, match="blank node"):
+            check_nquads(b"<https://kg.example.org/a> <https://schema.org/name> _:b1 .", plan())
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_a_literal_oxigraph_rewrites_is_refused_where_a_sparql_constraint_reads_it():

@@ -28,7 +28,9 @@ Warning sh:SPARQLConstraintComponent schema:sameAs
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,12 +75,30 @@ def validate_nquads(data: bytes, plan: Plan) -> list[Finding]:
 
 
 def check_nquads(data: bytes, plan: Plan) -> tuple[list[Finding], int]:
-    """The findings of N-Quads bytes (as validate_nquads), and the number of distinct triples read."""
+    """The findings of N-Quads bytes (as validate_nquads), and the number of distinct triples read.
+
+    Python's cyclic garbage collector is paused meanwhile: the data becomes millions of term
+    objects, none of them garbage, and each full collection went through all of them again
+    (`kg validate` of the whole kg.nq of 1,000 articles: 38.8 s, 36.5 s paused; in a process
+    that has not frozen its modules' objects as the kg program does, 42 s and 28 s).
+    """
     from kg.shacl.data import Data
     from kg.shacl.engine import link, validate
 
-    graph = Data.from_nquads(data, link(plan).terms)
-    return validate(graph, plan), len(graph)
+    with _collector_paused():
+        graph = Data.from_nquads(data, link(plan).terms)
+        return validate(graph, plan), len(graph)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def validate_quads(quads: Iterable[ox.Quad | ox.Triple], plan: Plan) -> list[Finding]:
