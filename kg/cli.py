@@ -185,7 +185,8 @@ def _write_site(dist: Path, out: Path, workers: int | None, quiet: bool) -> None
 
 
 class _Redrawn:
-    """A build's progress on a terminal: one line redrawn in place, ended before anything else is printed."""
+    """Progress on a terminal (a build's, a validation's): one line redrawn in place, ended or erased before
+    anything else is printed."""
 
     def __init__(self) -> None:
         self.drawn = False
@@ -198,6 +199,12 @@ class _Redrawn:
         """End the line, if one was drawn: what comes next (an error, say) starts a line of its own."""
         if self.drawn:
             click.echo("", err=True)
+            self.drawn = False
+
+    def erase(self) -> None:
+        """Erase the line, if one was drawn: what comes next takes its place."""
+        if self.drawn:
+            click.echo("\r\x1b[K", nl=False, err=True)
             self.drawn = False
 
 
@@ -341,13 +348,23 @@ def serve(port: int, host: str, dist: Path, site_folder: Path | None, seeds: Pat
 @out_option
 @click.option("--allow-remote-context", is_flag=True,
               help="Let a JSON-LD file's @context or @import name a document to fetch; refused by default.")
-def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path, allow_remote_context: bool) -> None:
-    """Check FILES (.ttl, .trig, .nq, .jsonld), or OUT/kg.nq, against the shapes; exit 1 on a violation."""
+@click.option("-q", "--quiet", is_flag=True, help="Draw no progress on a terminal.")
+def validate(files: tuple[Path, ...], fmt: str, shapes: Path | None, out: Path, allow_remote_context: bool,
+             quiet: bool) -> None:
+    """Check FILES (.ttl, .trig, .nq, .jsonld), or OUT/kg.nq, against the shapes; exit 1 on a violation.
+
+    On a terminal, what is being done is drawn on one line of stderr, then erased.
+    """
     from kg.errors import NotConformingError
     from kg.validate import render, validate_files
 
-    result = validate_files(list(files) or [out / "kg.nq"], shapes, allow_remote_context=allow_remote_context,
-                            report=fmt == "turtle")
+    progress = _Redrawn() if sys.stderr.isatty() and not quiet else None
+    try:
+        result = validate_files(list(files) or [out / "kg.nq"], shapes, allow_remote_context=allow_remote_context,
+                                report=fmt == "turtle", progress=progress)
+    finally:
+        if progress:
+            progress.erase()
     click.echo(render(result, fmt), nl=False)
     if not result.passes:  # warnings alone leave the exit code 0, though SHACL says the data does not conform
         raise NotConformingError(f"the data does not conform to the shapes: {len(result.violations)} violation(s)")

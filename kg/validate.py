@@ -12,7 +12,7 @@ shapes whose SPARQL calls another endpoint (SERVICE, which SHACL forbids there) 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -171,31 +171,36 @@ def _refuse_service(shapes: Graph, folder: Path) -> None:
 
 def validate_files(
     paths: Sequence[Path], shapes_folder: Path | None = None, *, allow_remote_context: bool = False,
-    report: bool = True,
+    report: bool = True, progress: Callable[[str], None] | None = None,
 ) -> Validation:
     """Validate the union of `paths` against the shapes (kg's own by default), opening no connection unless allowed.
 
     Without `report` (pyshacl's report graph, for --format turtle), N-Quads files go to kg's own
-    engine, as kg build checks an article: the same findings (tests hold the two to that), in a
-    minute for a thousand articles where pyshacl takes hours. Shapes or data it does not check
-    exactly as pyshacl does (kg.shacl.Unsupported) go to pyshacl.
+    engine, as kg build checks an article: the same findings (tests hold the two to that), in
+    under a minute for a thousand articles where pyshacl takes hours. Shapes or data it does not
+    check exactly as pyshacl does (kg.shacl.Unsupported) go to pyshacl. `progress`, if given, is
+    told what is being done, from time to time.
     """
+    say = progress or (lambda message: None)
     folder = shapes_folder or shipped_dir("shapes")
     shapes = load_shapes(folder)
     _refuse_service(shapes, folder)
     if not report and paths and all(_readable(path) == "nquads" for path in paths):
-        checked = _check_with_engine(paths, folder)
+        checked = _check_with_engine(paths, folder, progress)
         if checked is not None:
             findings, triples = checked
             return Validation(list(paths), folder, triples, findings, None)
+    say(f"reading {', '.join(map(str, paths))}")
     data = read_data(paths, allow_remote_context=allow_remote_context)
+    say(f"checking {len(data):,} triples with pyshacl")
     findings, report_graph = run_shapes(data, shapes, shapes_source=folder)
     bind_prefixes(report_graph)
     report_graph.bind("sh", "http://www.w3.org/ns/shacl#")
     return Validation(list(paths), folder, len(data), findings, report_graph)
 
 
-def _check_with_engine(paths: Sequence[Path], folder: Path) -> tuple[list[Finding], int] | None:
+def _check_with_engine(paths: Sequence[Path], folder: Path,
+                       progress: Callable[[str], None] | None) -> tuple[list[Finding], int] | None:
     """kg's engine on the N-Quads files, their graphs merged: the findings and the triples; None where it cannot."""
     from kg.shacl import Unsupported, check_nquads, plan_for
 
@@ -206,7 +211,7 @@ def _check_with_engine(paths: Sequence[Path], folder: Path) -> tuple[list[Findin
         except OSError as error:
             raise InputError(f"cannot be read: {error.strerror or error}", path=path) from None
     try:
-        return check_nquads(b"\n".join(parts), plan_for(folder))
+        return check_nquads(b"\n".join(parts), plan_for(folder), progress)
     except Unsupported:
         return None  # pyshacl then checks the data, and says what it cannot read
 

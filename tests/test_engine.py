@@ -18,6 +18,7 @@ import kg.build
 import kg.cli
 import kg.engine.runner
 from conftest import SEEDS, assemblers, seeds_with_second_article
+from terminal import kg_on_a_terminal
 from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
 from kg.engine.article import ArticleJob, ArticleResult, run_article
@@ -584,30 +585,11 @@ def test_a_build_that_tells_its_progress_tells_the_store_load_too(seeds: Path, m
 
 
 def test_on_a_terminal_an_error_starts_a_line_of_its_own_after_the_progress(seeds: Path):
-    import pty
-    import subprocess
-    import sys
-
     (seeds / "zz_broken.yaml").write_text("article: [\n", encoding="utf-8")
     (seeds / "zz_broken.txt").write_text("Text.\n", encoding="utf-8")
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-m", "kg", "build", "--seeds", str(seeds), "--out",
-                               str(seeds.parent / "dist"), "--no-cache", "--workers", "1"],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower, timeout=300)
-        os.close(follower)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: all was read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(leader)
-    assert done.returncode != 0
+    code, _, shown = kg_on_a_terminal("build", "--seeds", str(seeds), "--out", str(seeds.parent / "dist"),
+                                      "--no-cache", "--workers", "1")
+    assert code != 0
     text = shown.decode("utf-8")
     assert "\x1b[K[" in text  # the progress was drawn
     assert "\nError: " in text.replace("\r\n", "\n") and "articles/sError" not in text

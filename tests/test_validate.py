@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
+from terminal import kg_on_a_terminal
 
 from kg.resources import shipped_dir
 from kg.validate import validate_files
@@ -160,6 +161,31 @@ def test_n_quads_the_engine_cannot_read_exactly_go_to_pyshacl(built_seed, tmp_pa
     assert validation.report is not None
     assert validation.triples == 2453
     assert validation.findings == validate_files([built_seed.out / "kg.nq"], report=True).findings
+
+
+def test_progress_tells_the_reading_then_each_shape_checked(built_seed):
+    told: list[str] = []
+    validation = validate_files([built_seed.out / "kg.nq"], report=False, progress=told.append)
+    assert validation.report is None  # kg's engine
+    assert told[0].startswith("reading ") and told[0].endswith(" MB of N-Quads")
+    counts = [line.split("]")[0] for line in told[1:]]
+    total = int(counts[0].split("/")[1].split()[0])
+    assert counts == [f"[{done}/{total} shapes" for done in range(total + 1)] and total > 50
+    assert told[-1] == f"[{total}/{total} shapes] checking 2,452 triples"
+    told.clear()
+    validate_files([built_seed.out / "kg.ttl"], progress=told.append)
+    assert told == [f"reading {built_seed.out / 'kg.ttl'}", "checking 2,452 triples with pyshacl"]
+
+
+def test_on_a_terminal_the_progress_is_drawn_then_erased(built_seed):
+    code, report, shown = kg_on_a_terminal("validate", str(built_seed.out / "kg.nq"))
+    assert code == 0
+    assert b"\r\x1b[K[0/" in shown and b"shapes] checking 2,452 triples" in shown
+    assert shown.endswith(b"\r\x1b[K")  # erased: the terminal's line is free for what comes next
+    assert report.endswith(b"The data has no violations: 0 violations, 13 warnings.\n")
+    code, report, shown = kg_on_a_terminal("validate", "--quiet", str(built_seed.out / "kg.nq"))
+    assert (code, shown) == (0, b"")
+    assert report.endswith(b"The data has no violations: 0 violations, 13 warnings.\n")
 
 
 def test_turtle_report_of_n_quads_comes_from_pyshacl(run_kg, broken_nquads):

@@ -29,7 +29,7 @@ Warning sh:SPARQLConstraintComponent schema:sameAs
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -74,8 +74,10 @@ def validate_nquads(data: bytes, plan: Plan) -> list[Finding]:
     return check_nquads(data, plan)[0]
 
 
-def check_nquads(data: bytes, plan: Plan) -> tuple[list[Finding], int]:
+def check_nquads(data: bytes, plan: Plan, progress: Callable[[str], None] | None = None) -> tuple[list[Finding], int]:
     """The findings of N-Quads bytes (as validate_nquads), and the number of distinct triples read.
+
+    `progress`, if given, is told what is being done: reading the data, then each shape checked.
 
     Python's cyclic garbage collector is paused meanwhile: the data becomes millions of term
     objects, none of them garbage, and each full collection went through all of them again
@@ -86,8 +88,14 @@ def check_nquads(data: bytes, plan: Plan) -> tuple[list[Finding], int]:
     from kg.shacl.engine import link, validate
 
     with _collector_paused():
+        if progress:
+            progress(f"reading {len(data) / 1e6:,.1f} MB of N-Quads")
         graph = Data.from_nquads(data, link(plan).terms)
-        return validate(graph, plan), len(graph)
+
+        def checking(done: int, total: int) -> None:
+            progress(f"[{done}/{total} shapes] checking {len(graph):,} triples")
+
+        return validate(graph, plan, checking if progress else None), len(graph)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ term helpers over the same data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import astuple
 from decimal import Decimal
 
@@ -35,14 +35,21 @@ _TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf  # a namespace's attribute costs
 _NO_GRAPH = Graph()
 
 
-def validate(data: Data, plan: Plan) -> list[Finding]:
-    """The findings of `data` against the plan, sorted as kg.check.run_shapes sorts them."""
+def validate(data: Data, plan: Plan, progress: Callable[[int, int], None] | None = None) -> list[Finding]:
+    """The findings of `data` against the plan, sorted as kg.check.run_shapes sorts them.
+
+    `progress`, if given, is told the shapes checked and their number before each shape and at the end.
+    """
     run = _Run(link(plan), data)
+    shapes = [shape for shape in run.linked.shapes.values() if shape.targeted and not shape.deactivated]
     results = []
-    for shape in run.linked.shapes.values():
-        if shape.targeted and not shape.deactivated:
-            for focus in run.focus_nodes(shape):
-                results.extend(run.validate(shape, focus)[1])
+    for done, shape in enumerate(shapes):
+        if progress:
+            progress(done, len(shapes))
+        for focus in run.focus_nodes(shape):
+            results.extend(run.validate(shape, focus)[1])
+    if progress:
+        progress(len(shapes), len(shapes))
     return _findings(results, data)
 
 
