@@ -100,12 +100,13 @@ def check_nquads(data: bytes, plan: Plan, progress: Callable[[str], None] | None
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    paused = gc.isenabled()
+    """Python's cyclic garbage collector off within, then as it was."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
