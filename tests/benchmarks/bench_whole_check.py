@@ -18,27 +18,22 @@ from __future__ import annotations
 
 import argparse
 import gc
-import re
 import time
 from pathlib import Path
 
 from kg.shacl import plan_for
 from kg.shacl.data import Data
 from kg.shacl.engine import link, validate
-
-_GRAPH = re.compile(rb"(<[^>]*>) \.\s*$")  # an N-Quads line's graph, the last term before the dot
-
+from kg.write.nquads import split_quad
 
 def first_graphs(nquads: bytes, part: float) -> bytes:
     """The lines of the first `part` of the graphs, in the order the file first names them."""
     order: dict[bytes, int] = {}
-    lines = nquads.splitlines(keepends=True)
-    for line in lines:
-        found = _GRAPH.search(line)
-        if found:
-            order.setdefault(found.group(1), len(order))
+    graphs = [(line, split_quad(line)[3]) for line in nquads.splitlines(keepends=True)]
+    for _, graph in graphs:
+        order.setdefault(graph, len(order))
     keep = max(1, round(len(order) * part))
-    return b"".join(line for line in lines if (found := _GRAPH.search(line)) and order[found.group(1)] < keep)
+    return b"".join(line for line, graph in graphs if order[graph] < keep)
 
 
 def measure(nquads: bytes) -> tuple[int, float, float, dict[str, float]]:
