@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.layout import STORE, open_store
+from kg.layout import STORE, graph_by_graph, open_store
 from kg.results import Results, Term
 
 if TYPE_CHECKING:
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 DATASET_FILE = "kg.nq"
 
 _SYNTAX_POSITION = re.compile(r"\b(?P<line>\d+):(?P<column>\d+)\b")
-# Words that may name a GRAPH pattern, and a dataset of the query's own (FROM, FROM NAMED): looked for
-# anywhere in the text, comments too, which at worst lists the graphs for nothing or leaves a query as it was.
-_GRAPH_WORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
-_FROM_WORD = re.compile(r"\bFROM\b", re.IGNORECASE)
 
 
 class LocalDataset:
@@ -55,7 +51,7 @@ class LocalDataset:
         substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in bindings.items()}
         try:
             answer = self.store.query(query.text, use_default_graph_as_union=self.union_default_graph,
-                                      substitutions=substitutions, **self._named_graphs(query.text))
+                                      substitutions=substitutions, **graph_by_graph(self.store, query.text))
         except SyntaxError as error:
             raise _syntax_error(query, str(error)) from None
         except RuntimeError as error:
@@ -80,17 +76,6 @@ class LocalDataset:
         except OSError as error:
             raise InputError(f"the query failed: {error}", path=query.display) from None
         return Results(variables, rows)
-
-
-    def _named_graphs(self, text: str) -> dict[str, list[ox.NamedNode]]:
-        """The store's named graphs, given as the query's own where it may read a graph it names by a
-        variable: Oxigraph 0.5 then reads such a graph graph by graph, where otherwise it reads every
-        quad of the store, the default graph's too, and leaves those out (`graphs`, 1,000 articles:
-        1.17 s to 0.61 s). The same graphs, so the same answers; a query that names its own dataset
-        keeps it, which the graphs given would replace."""
-        if not _GRAPH_WORD.search(text) or _FROM_WORD.search(text):
-            return {}
-        return {"named_graphs": list(self.store.named_graphs())}
 
 
 def _syntax_error(query: QueryFile, message: str) -> InputError:

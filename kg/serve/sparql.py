@@ -121,6 +121,7 @@ def _answer(store, text: str, accept: str | None, format_name: str | None, defau
             named_graphs: list[str], merged: frozenset[str] = frozenset()) -> Answer:
     import pyoxigraph as ox
 
+    from kg.layout import graph_by_graph
     from kg.serve.negotiation import choose
 
     form, refusal = _check(text)
@@ -146,6 +147,8 @@ def _answer(store, text: str, accept: str | None, format_name: str | None, defau
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
     except ValueError as error:
         return _error(400, f"a graph IRI is not an IRI: {error}")
+    if not options:  # the request names no dataset: the query's own, or the store's graphs
+        options = graph_by_graph(store, text)
     try:
         result = store.query(text, **options)
         if wanted == "text/html":
