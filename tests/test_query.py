@@ -148,7 +148,8 @@ def _two_graphs() -> ox.Store:
     """A store of two named graphs, one triple each, and their merge as its default graph."""
     store = ox.Store()
     for number in (1, 2):
-        triple = (ox.NamedNode("https://kg.example.org/s"), ox.NamedNode("https://kg.example.org/p"), ox.Literal(str(number)))
+        triple = (ox.NamedNode("https://kg.example.org/s"), ox.NamedNode("https://kg.example.org/p"),
+                  ox.Literal(str(number)))
         store.add(ox.Quad(*triple, ox.NamedNode(f"https://kg.example.org/graph/{number}")))
         store.add(ox.Quad(*triple, ox.DefaultGraph()))
     return store
