@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
 from rdflib.parser import PythonInputSource
 
@@ -30,6 +31,9 @@ __all__ = ["READ_FORMATS", "REPORT_FORMATS", "Validation", "format_for", "read_d
 
 READ_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld"}
 _BUILT = ("kg.nq", "kg.trig")  # kg validate's default files, which kg build writes
+# The files kg's engine reads (Turtle and TriG parsed by pyoxigraph), by their rdflib parser.
+_ENGINE_READS = {"nquads": pyoxigraph.RdfFormat.N_QUADS, "turtle": pyoxigraph.RdfFormat.TURTLE,
+                 "trig": pyoxigraph.RdfFormat.TRIG}
 REPORT_FORMATS = ("text", "turtle", "json")
 
 # The queries pyshacl runs without SHACL-AF: SPARQL constraints and SPARQL-based constraint components.
@@ -175,17 +179,17 @@ def validate_files(
 ) -> Validation:
     """Validate the union of `paths` against the shapes (kg's own by default), opening no connection unless allowed.
 
-    Without `report` (pyshacl's report graph, for --format turtle), N-Quads files go to kg's own
-    engine, as kg build checks an article: the same findings (tests hold the two to that), in
-    under a minute for a thousand articles where pyshacl takes hours. Shapes or data it does not
-    check exactly as pyshacl does (kg.shacl.Unsupported) go to pyshacl. `progress`, if given, is
-    told what is being done, from time to time.
+    Without `report` (pyshacl's report graph, for --format turtle), N-Quads, Turtle and TriG files
+    go to kg's own engine, as kg build checks an article: the same findings (tests hold the two to
+    that), in under a minute for a thousand articles where pyshacl takes hours. Shapes or data it
+    does not check exactly as pyshacl does (kg.shacl.Unsupported) go to pyshacl, as does JSON-LD.
+    `progress`, if given, is told what is being done, from time to time.
     """
     say = progress or (lambda message: None)
     folder = shapes_folder or shipped_dir("shapes")
     shapes = load_shapes(folder)
     _refuse_service(shapes, folder)
-    if not report and paths and all(_readable(path) == "nquads" for path in paths):
+    if not report and paths and all(_readable(path) in _ENGINE_READS for path in paths):
         checked = _check_with_engine(paths, folder, progress)
         if checked is not None:
             findings, triples = checked
@@ -201,16 +205,24 @@ def validate_files(
 
 def _check_with_engine(paths: Sequence[Path], folder: Path,
                        progress: Callable[[str], None] | None) -> tuple[list[Finding], int] | None:
-    """kg's engine on the N-Quads files, their graphs merged: the findings and the triples; None where it cannot."""
+    """kg's engine on the files (N-Quads, or Turtle and TriG made N-Quads), their graphs merged: the
+    findings and the triples; None where it cannot."""
     from kg.shacl import Unsupported, check_nquads, plan_for
+    from kg.shacl.data import as_nquads
 
     parts = []
-    for path in paths:
-        try:
-            parts.append(path.read_bytes())
-        except OSError as error:
-            raise InputError(f"cannot be read: {error.strerror or error}", path=path) from None
     try:
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise InputError(f"cannot be read: {error.strerror or error}", path=path) from None
+            parser = _readable(path)
+            if parser != "nquads":
+                if progress:
+                    progress(f"reading {path}")
+                data = as_nquads(data, _ENGINE_READS[parser], path.absolute().as_uri())  # as rdflib names it
+            parts.append(data)
         return check_nquads(b"\n".join(parts), plan_for(folder), progress)
     except Unsupported:
         return None  # pyshacl then checks the data, and says what it cannot read

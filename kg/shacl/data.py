@@ -24,7 +24,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.shacl.plan import Unsupported
 
-__all__ = ["Data", "from_store"]
+__all__ = ["Data", "as_nquads", "from_store"]
 
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
@@ -32,6 +32,11 @@ _IS = ox.NamedNode("urn:kg:shacl:is")
 # What N-Quads can say that pyoxigraph's parser does not keep: rdflib reads "a"^^xsd:string as
 # another term than "a", and keeps the case of a language tag that pyoxigraph lowercases.
 _LOST_IN_PARSING = re.compile(rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#string>|"@[A-Za-z0-9-]*[A-Z]')
+# The same in Turtle or TriG, where a datatype may be written by any prefix, a string between single
+# quotes, and space before "^^" or "@": any datatype whose name ends "#string" or ":string", and any
+# language tag with an upper-case letter. A string that merely holds such text ("@Name") matches too,
+# and sends the data to pyshacl, slower, with the same findings.
+_LOST_IN_TURTLE = re.compile(rb"""\^\^\s*(?:<[^>]*#string>|[\w.-]*:string(?![\w.:-]))|["']\s*@[A-Za-z0-9-]*[A-Z]""")
 
 
 class Data:
@@ -132,6 +137,18 @@ class Data:
         self.store  # noqa: B018 - fills stored_as
         stored = self.stored_as.get(term)
         return stored if stored is not None else ox.Literal(str(term))
+
+
+def as_nquads(data: bytes, format: ox.RdfFormat, base_iri: str) -> bytes:
+    """Turtle or TriG bytes (relative IRIs resolved against `base_iri`, as rdflib resolves them against
+    the file's) as N-Quads, for Data.from_nquads; Unsupported where pyoxigraph's parser would not keep
+    what rdflib's keeps, or cannot read them (rdflib then reads them, or says why not)."""
+    if _LOST_IN_TURTLE.search(data):
+        raise Unsupported("the data may have an explicit xsd:string or an upper-case language tag")
+    try:
+        return ox.serialize(ox.parse(data, format=format, base_iri=base_iri), format=ox.RdfFormat.N_QUADS)
+    except (SyntaxError, ValueError) as error:
+        raise Unsupported(f"pyoxigraph cannot read the data: {error}") from None
 
 
 def from_store(term):
