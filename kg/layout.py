@@ -1,4 +1,4 @@
-"""The query-ready store's place in dist/, and how a reader opens it.
+"""The query-ready store's place in dist/, and how a reader opens it and asks it.
 
 kg.write.store writes the store; `kg query`, `kg serve` and `kg site` read it. This module needs
 neither rdflib nor the writer, so that a fresh `kg query` starts without importing them.
@@ -29,8 +29,9 @@ def graph_by_graph(store: pyoxigraph.Store, text: str) -> dict[str, list[pyoxigr
     """The options of `store.query` for the query `text`: the store's named graphs, given as the
     query's own where it may read a graph it names by a variable. Oxigraph 0.5 then reads such a
     graph graph by graph, where otherwise it reads every quad of the store, the default graph's
-    too, and leaves those out (`graphs`, 1,000 articles: 0.96 s to 0.70 s in-process). The same graphs, so the
-    same answers; a query that names its own dataset keeps it, which the graphs given would replace."""
+    too, and leaves those out (`graphs`, 1,000 articles: 0.96 s to 0.70 s in-process). The same
+    graphs, so the same answers; a query that names its own dataset keeps it, which the graphs
+    given would replace."""
     if not _GRAPH_WORD.search(text) or _FROM_WORD.search(text):
         return {}
     return {"named_graphs": list(store.named_graphs())}
