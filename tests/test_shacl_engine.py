@@ -232,6 +232,16 @@ def test_data_pyoxigraph_reads_otherwise_than_rdflib_is_refused(triples: str, re
         validate_nquads(triples.encode(), plan())
 
 
+@pytest.mark.parametrize(("text", "value"), [('"@HunSen said"', "@HunSen said"), ('"@HunSen"', "@HunSen"),
+                                             ('"x \\"@EN\\" y"', 'x "@EN" y')])
+def test_n_quads_whose_string_holds_words_like_a_language_tag_are_read(text: str, value: str):
+    """Only a tag at the end of its line, before the graph and the stop, is taken for one: a string
+    that begins with "@" and a capital (a handle) is read by the engine, not refused."""
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    line = f"<https://kg.example.org/a> <{label}> {text} <https://g> .\n"
+    assert str(Data.from_nquads(line.encode()).value(URIRef("https://kg.example.org/a"), label)) == value
+
+
 @pytest.mark.parametrize("literal", [
     '"A"^^xsd:string', "'A'^^<http://www.w3.org/2001/XMLSchema#string>", '"A" ^^ x:string', '"""A"""^^xsd:string',
     '"A"@EN', "'A'@en-GB", '"""A"""@En', '"A" @EN',
@@ -245,7 +255,8 @@ def test_turtle_whose_literals_pyoxigraph_reads_otherwise_than_rdflib_is_refused
         as_nquads(text.encode(), pyoxigraph.RdfFormat.TURTLE, "https://kg.example.org/")
 
 
-@pytest.mark.parametrize("literal", ['"A"', '"A"@en-gb', '"7"^^xsd:integer', '"a:string"', "'@en'"])
+@pytest.mark.parametrize("literal", ['"A"', '"A"@en-gb', '"7"^^xsd:integer', '"a:string"', "'@en'",
+                                     '"@HunSen said"', '"@HunSen"', '"""@HunSen"""'])
 def test_turtle_whose_literals_pyoxigraph_reads_as_rdflib_is_read(literal: str):
     text = (f"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
             f"<https://kg.example.org/a> <https://schema.org/name> {literal} .")
