@@ -26,6 +26,7 @@ from kg.shacl.data import Data
 from kg.shacl.engine import link, validate
 from kg.write.nquads import split_quad
 
+
 def first_graphs(nquads: bytes, part: float) -> bytes:
     """The lines of the first `part` of the graphs, in the order the file first names them."""
     order: dict[bytes, int] = {}
@@ -74,7 +75,7 @@ def main() -> None:
     rows += sorted(((name, small[3][name], large[3][name]) for name in large[3]), key=lambda row: -row[2])[: args.top]
     for name, before, after in rows:
         grew = after / before if before > 0 else float("inf")
-        # Below 10 ms a figure is mostly noise: only a constraint that takes time is judged.
+        # Below 50 ms a figure is mostly noise: only a constraint that takes time is judged.
         verdict = "grows faster than the data" if after >= 0.05 and grew > 2 * growth else ""
         print(f"| {name} | {before:.2f} | {after:.2f} | {grew:.1f}x | {verdict} |")
     total = sum(large[3].values())
