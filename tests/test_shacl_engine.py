@@ -25,7 +25,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.stores.memory import Memory
 from test_shapes_mutations import MUTATIONS, Mutation
 
-from kg.check import Finding, load_shapes, run_shapes
+from kg.check import _LABELS, Finding, load_shapes, run_shapes
 from kg.shacl import Plan, Unsupported, check_nquads, compile_shapes, validate_nquads, validate_quads
 from kg.shacl.data import Data, as_nquads
 from kg.shacl.solutions import Solutions
@@ -90,16 +90,34 @@ def test_fixture_gives_pyshacls_findings(fixture: Path | None):
     theirs, ours = both(on_base(fixture))
     assert ours == theirs, differences(theirs, ours)
 
-    # The files as written, as kg validate reads them: pyshacl on rdflib's reading (in the files'
-    # order, which decides the label a node with two is named by), the engine on pyoxigraph's.
+    # The files as written, as kg validate reads them: pyshacl on rdflib's reading, the engine on
+    # pyoxigraph's.
     files = [FIXTURES / "base.ttl", *([fixture] if fixture else [])]
-    rdflibs = sorted(run_shapes(read_data(files), shapes())[0], key=astuple)
+    data = read_data(files)
+    rdflibs = run_shapes(data, shapes())[0]
     if fixture is not None and fixture.stem in REFUSED_AS_WRITTEN:
         with pytest.raises(Unsupported, match="Oxigraph rewrites the literal"):
             from_turtle(files)
     else:
         pyoxigraphs = from_turtle(files)
-        assert pyoxigraphs == rdflibs, differences(rdflibs, pyoxigraphs)
+        assert by_any_label(pyoxigraphs, data) == by_any_label(rdflibs, data), differences(rdflibs, pyoxigraphs)
+
+
+def by_any_label(findings: list[Finding], data: Graph) -> list[Finding]:
+    """The findings, sorted, a node with several labels named by all of them. kg.check names a node by
+    the first label rdflib holds, and where rdflib reads files into a Dataset that first one changes
+    with the process's hash seed (manner-invalid-07: "Useful talks" under one seed in six); pyoxigraph
+    reads them in the files' order. Which label names the node must still be one of its own."""
+    named = []
+    for finding in findings:
+        focus = URIRef(finding.focus)
+        labels = next((values for values in ([str(o) for o in data.objects(focus, predicate)] for predicate in _LABELS)
+                       if values), [])
+        if len(labels) > 1:
+            assert finding.label in labels, finding
+            finding = replace(finding, label=" | ".join(sorted(labels)))
+        named.append(finding)
+    return sorted(named, key=astuple)
 
 
 # Fixtures whose Turtle holds a literal not in the form rdflib reads it as ("2C26B46B"^^xsd:hexBinary,
@@ -109,9 +127,9 @@ REFUSED_AS_WRITTEN = {"dataset-invalid-10"}
 
 
 def from_turtle(paths: list[Path]) -> list[Finding]:
-    """The engine's findings of Turtle files, read by pyoxigraph (as kg validate reads them), sorted."""
+    """The engine's findings of Turtle files, read by pyoxigraph (as kg validate reads them)."""
     data = b"\n".join(as_nquads(path.read_bytes(), pyoxigraph.RdfFormat.TURTLE, path.as_uri()) for path in paths)
-    return sorted(validate_nquads(data, plan()), key=astuple)
+    return validate_nquads(data, plan())
 
 
 @pytest.fixture(scope="module")
