@@ -30,10 +30,10 @@ from rdflib import Graph
 
 from kg.check import Finding
 from kg.describe import CC_BY, describe, distributions, file_triples
-from kg.engine.article import (PLANS, ArticleJob, ArticleResult, Failure, as_graph, check_graph_text,
-                               prepare_article)
+from kg.engine.article import PLANS, ArticleJob, as_graph, check_graph_text, prepare_article
 from kg.engine.cache import Cache, code_digest
 from kg.engine.progress import Progress, Stages, StoreProgress
+from kg.engine.result import ArticleResult, Failure
 from kg.engine.runner import Runner, default_workers
 from kg.engine.spanning import Totals
 from kg.errors import InputError, KgError, NotConformingError, StoreError

@@ -33,7 +33,7 @@ from kg.write.nquads import GraphText, TripleSet, graph_text, part_bytes
 from kg.vocab import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, VOID, XSD, new_dataset, sha256_checksum
 
 if TYPE_CHECKING:
-    from kg.engine.article import ArticleResult
+    from kg.engine.result import ArticleResult
     from kg.engine.spanning import Totals
 
 __all__ = ["CC_BY", "Distribution", "DATASET_FILES", "describe", "article_description", "distributions", "file_triples"]

@@ -21,9 +21,10 @@ from conftest import SEEDS, assemblers, seeds_with_second_article
 from terminal import kg_on_a_terminal
 from kg.build import build
 from kg.check import Finding, load_shapes, run_shapes
-from kg.engine.article import ArticleJob, ArticleResult, run_article
+from kg.engine.article import ArticleJob, run_article
 from kg.engine.cache import Cache, file_digest
 from kg.engine.progress import Progress, StoreProgress
+from kg.engine.result import ArticleResult
 from kg.engine.spanning import Totals
 from kg.errors import InputError, NotConformingError
 from kg.iris import DEFAULT_BASE

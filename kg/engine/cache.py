@@ -49,7 +49,7 @@ except ImportError:  # not on a POSIX system: builds that run at once may prune 
     fcntl = None
 
 from kg.check import Finding
-from kg.engine.article import GRAPH_PARTS, ArticleResult
+from kg.engine.result import GRAPH_PARTS, ArticleResult
 from kg.resources import package_digest
 from kg.shacl.plan import Plan, plan_data, plan_from_data
 from kg.write import GraphText, with_fragments

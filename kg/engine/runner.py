@@ -19,7 +19,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from kg.engine.article import ArticleJob, ArticleResult, Failure, run_article
+from kg.engine.article import ArticleJob, run_article
+from kg.engine.result import ArticleResult, Failure
 from kg.errors import InputError
 from kg.threads import wait_for
 

@@ -17,7 +17,7 @@ import dataclasses
 from pathlib import Path
 
 from kg.check import Finding
-from kg.engine.article import IRI_SETS, ArticleResult
+from kg.engine.result import IRI_SETS, ArticleResult
 from kg.errors import InputError
 
 __all__ = ["Totals"]
