@@ -13,9 +13,10 @@ Three steps, kept apart so that a remote endpoint can replace the embedded store
 
 Queries are written against the default graph, which is the merge of the dataset's graphs.
 
-The modules: `files` (query files and their headers), `check` (what a query may do), `params`
-(parameters as terms, and as a VALUES block), `local` and `remote` (the two executors); this
-package gives their public names, and `run_query` which ties them together.
+The modules: `model` (a query file and its parameters), `files` (reading query files and their
+headers), `check` (what a query may do), `params` (parameters as terms, and as a VALUES block),
+`local` and `remote` (the two executors); this package gives their public names, and `run_query`
+which ties them together.
 
 >>> query = load_query("evidence")
 >>> query.question
@@ -33,8 +34,9 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.query.check import check_query, service_endpoints
-from kg.query.files import Parameter, QueryFile, format_list, list_queries, load_query
+from kg.query.files import format_list, list_queries, load_query
 from kg.query.local import DATASET_FILE, LocalDataset, open_dataset
+from kg.query.model import Parameter, QueryFile
 from kg.query.params import bind_params, parse_params, with_values
 from kg.query.remote import RemoteEndpoint
 from kg.results import Results, Term

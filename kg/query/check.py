@@ -24,7 +24,7 @@ from kg.errors import InputError
 from kg.resources import data_file
 
 if TYPE_CHECKING:
-    from kg.query.files import QueryFile
+    from kg.query.model import QueryFile
 
 # The code point escapes that rdflib's parser expands before parsing, everywhere in the text;
 # pyoxigraph and other engines expand them inside strings and IRIs only.
@@ -46,7 +46,7 @@ def check_query(query: QueryFile, *, allow_service: bool = False) -> None:
     `allow_service`. Both are decided on the query as rdflib's SPARQL 1.1 parser reads it: a text
     it cannot read is a syntax error and reaches no engine.
 
-    >>> from kg.query.files import QueryFile
+    >>> from kg.query.model import QueryFile
     >>> check_query(QueryFile("drop", "drop.rq", "DROP ALL", "", (), ()))
     Traceback (most recent call last):
     kg.errors.InputError: drop.rq: a SPARQL update (DROP) is never run: kg query only reads; give a SELECT query

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.query.check import check_query
+from kg.query.model import Parameter, QueryFile
 from kg.query.params import parse_params
 from kg.resources import shipped_dir
 
@@ -24,37 +24,6 @@ _PARAM_LINE = re.compile(
     r"^@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\S+)(?P<optional>\s+optional)?\s+(?P<text>.+)$"
 )
 _EXAMPLE_LINE = re.compile(r"^Example:\s*(?P<command>.+)$")
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A value the query needs: `?name` in its text, an IRI or a literal, maybe optional."""
-
-    name: str
-    kind: str
-    description: str
-    optional: bool = False
-
-    def usage(self) -> str:
-        """How to pass it on the command line: `--param resource=IRI`."""
-        text = f"--param {self.name}={self.kind}"
-        return f"[{text}]" if self.optional else text
-
-
-@dataclass(frozen=True)
-class QueryFile:
-    """A SPARQL query with what its header comment declares."""
-
-    name: str
-    display: str
-    text: str
-    question: str
-    parameters: tuple[Parameter, ...]
-    examples: tuple[dict[str, str], ...]
-
-    def parameter(self, name: str) -> Parameter | None:
-        """The declared parameter of this name, if any."""
-        return next((p for p in self.parameters if p.name == name), None)
 
 
 def list_queries() -> list[QueryFile]:

@@ -14,7 +14,7 @@ from kg.layout import STORE, graph_by_graph, open_store
 from kg.results import Results, Term
 
 if TYPE_CHECKING:
-    from kg.query.files import QueryFile
+    from kg.query.model import QueryFile
 
 # The dist/ file the embedded store loads: every graph of the dataset, one named graph each.
 DATASET_FILE = "kg.nq"

@@ -16,7 +16,7 @@ from kg.errors import InputError
 from kg.results import Term
 
 if TYPE_CHECKING:
-    from kg.query.files import Parameter, QueryFile
+    from kg.query.model import Parameter, QueryFile
 
 def parse_params(items: Iterable[str], where: tuple[str, int] | None = None) -> dict[str, str]:
     """`["key=value", ...]` as a dict; the value is everything after the first `=`, as typed."""

@@ -13,7 +13,7 @@ from kg.query.params import _IRI_STRING_OR_COMMENT, with_values
 from kg.results import Results, Term
 
 if TYPE_CHECKING:
-    from kg.query.files import QueryFile
+    from kg.query.model import QueryFile
 
 class RemoteEndpoint:
     """A triple store holding the dataset (see `kg load`), queried through SPARQLWrapper.
