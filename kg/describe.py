@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rdflib import Literal, URIRef
 
@@ -32,14 +32,34 @@ from kg.iris import DatasetIris, Iris
 from kg.write.nquads import GraphText, TripleSet, graph_text, part_bytes
 from kg.vocab import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SCHEMA, VOID, XSD, new_dataset, sha256_checksum
 
-if TYPE_CHECKING:
-    from kg.engine.result import ArticleResult
-    from kg.engine.spanning import Totals
-
-__all__ = ["CC_BY", "Distribution", "DATASET_FILES", "describe", "article_description", "distributions", "file_triples"]
+__all__ = ["CC_BY", "Counts", "DescribedArticle", "Distribution", "DATASET_FILES", "describe", "article_description",
+           "distributions", "file_triples"]
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 _MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+
+
+class DescribedArticle(Protocol):
+    """What the description reads of an article's result (kg.engine.result.ArticleResult)."""
+
+    id: str
+    record_path: str
+    text_path: str
+    digest: str
+    graph: GraphText
+    triples: int
+    text: GraphText | None
+    text_triples: int
+    description: str
+
+
+class Counts(Protocol):
+    """What the description reads of the articles' results folded (kg.engine.spanning.Totals)."""
+
+    triples: int
+    subjects: set[str]
+    predicates: set[str]
+    vocabularies: set[str]
 
 
 @dataclass(frozen=True)
@@ -76,7 +96,7 @@ def distributions(base: str, names: Sequence[str], texts: Sequence[str]) -> dict
     return {path: iris.distribution(path) for path in paths}
 
 
-def describe(articles: Sequence[ArticleResult], totals: Totals, base: str, shapes_digest: str,
+def describe(articles: Sequence[DescribedArticle], totals: Counts, base: str, shapes_digest: str,
              license: str = CC_BY) -> GraphText:
     """The metadata graph: the dataset, its article graphs, the texts' graphs, the files and the build.
 
@@ -135,7 +155,7 @@ def describe(articles: Sequence[ArticleResult], totals: Totals, base: str, shape
     return GraphText(str(graph.identifier), "metadata", nquads, digest=hashlib.sha256(nquads).hexdigest())
 
 
-def article_description(article: ArticleResult, base: str, license: str = CC_BY) -> str:
+def article_description(article: DescribedArticle, base: str, license: str = CC_BY) -> str:
     """What the metadata graph says of one article (its graph, the graph's file, its record) and of
     its text where the text is published, as the metadata graph's N-Quads lines: said in the
     article's own work, in parallel, and kept in the cache with its result."""
@@ -178,7 +198,7 @@ def _describe_build(graph: TripleSet, iris: DatasetIris, build: URIRef, shapes_d
         add((build, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
 
 
-def _describe_article(graph: TripleSet, base: str, build: URIRef, article: ArticleResult, files: Mapping[str, URIRef],
+def _describe_article(graph: TripleSet, base: str, build: URIRef, article: DescribedArticle, files: Mapping[str, URIRef],
                       license: str) -> None:
     """An article's graph as a subset of the dataset, derived from the article and its record, with its file."""
     add = graph.add
@@ -203,7 +223,7 @@ def _describe_article(graph: TripleSet, base: str, build: URIRef, article: Artic
     add((build, PROV.used, record))
 
 
-def _describe_text(graph: TripleSet, base: str, build: URIRef, article: ArticleResult,
+def _describe_text(graph: TripleSet, base: str, build: URIRef, article: DescribedArticle,
                    files: Mapping[str, URIRef]) -> None:
     """An article's published text: a dataset of its own, under the rights its graph states, with no licence."""
     add = graph.add
