@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from conftest import SEEDS
 from kg.build import prepare_article
 from kg.cli import main
-from kg.read import MAX_DEPTH, _ComposingLoader, _Loader, read_article
+from kg.read import MAX_DEPTH, read_article
+from kg.read.loader import _ComposingLoader, _Loader
 
 RECORD = "000_ce469ea1af2cc5a4.yaml"
 TEXT = "000_ce469ea1af2cc5a4.txt"
@@ -604,10 +605,10 @@ def test_a_quote_escaping_odd_characters_is_found_in_the_article_text(seeds: Pat
 
 
 def test_a_record_may_hold_every_character_yaml_reads_as_written_and_no_other():
-    """The refused characters, as kg.read lists them, are the complement of what YAML 1.1 allows in
+    """The refused characters, as kg.read.loader lists them, are the complement of what YAML 1.1 allows in
     a stream (tab, line feed, carriage return, printable ASCII, U+00A0 to U+FFFD but the surrogates,
     and beyond U+FFFF) less the line breaks a person does not see (U+0085, U+2028, U+2029)."""
-    from kg.read import _NOT_IN_RECORD
+    from kg.read.loader import _NOT_IN_RECORD
 
     def allowed(code: int) -> bool:
         return (code in (0x09, 0x0A, 0x0D) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, SEEDS
-from kg import read
+from kg.read import loader
 
-pytestmark = pytest.mark.skipif(read.CParser is None, reason="this PyYAML has no libyaml")
+pytestmark = pytest.mark.skipif(loader.CParser is None, reason="this PyYAML has no libyaml")
 
 RECORDS = [SEEDS / "000_ce469ea1af2cc5a4.yaml", FIXTURES / "articles" / "mekong_wire_2022_03_10.yaml"]
 
@@ -20,7 +20,7 @@ RECORDS = [SEEDS / "000_ce469ea1af2cc5a4.yaml", FIXTURES / "articles" / "mekong_
 @pytest.mark.parametrize("record", RECORDS, ids=lambda path: path.name)
 def test_both_parsers_read_a_record_alike(record: Path):
     source = record.read_text(encoding="utf-8")
-    assert read._read_yaml(read._FastLoader, source, record) == read._read_yaml(read._Loader, source, record)
+    assert loader._read_yaml(loader._FastLoader, source, record) == loader._read_yaml(loader._Loader, source, record)
 
 
 scalars = st.one_of(st.text(max_size=20), st.integers(-10**6, 10**6), st.booleans(), st.none())
@@ -35,9 +35,9 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
 def test_both_parsers_give_the_same_data_and_lines_for_any_plain_record(data: dict, flow):
     source = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
     try:
-        slow = read._read_yaml(read._Loader, source, Path("r.yaml"))
-    except read.InputError:
-        with pytest.raises(read.InputError):
-            read._read_yaml(read._FastLoader, source, Path("r.yaml"))
+        slow = loader._read_yaml(loader._Loader, source, Path("r.yaml"))
+    except loader.InputError:
+        with pytest.raises(loader.InputError):
+            loader._read_yaml(loader._FastLoader, source, Path("r.yaml"))
         return
-    assert read._read_yaml(read._FastLoader, source, Path("r.yaml")) == slow
+    assert loader._read_yaml(loader._FastLoader, source, Path("r.yaml")) == slow

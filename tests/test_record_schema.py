@@ -10,7 +10,7 @@ import yaml
 
 from conftest import FIXTURES, SEEDS
 from kg.model import record_json_schema
-from kg.read import _Loader
+from kg.read.loader import _Loader
 from kg.resources import data_file
 
 RECORDS = sorted(SEEDS.glob("*.yaml")) + sorted((FIXTURES / "articles").glob("*.yaml"))
