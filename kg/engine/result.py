@@ -2,9 +2,9 @@
 
 A result is plain data (strings, tuples, bytes), the same whether the work ran in this process, in a
 worker process or on a Dask worker. The cache keeps it as JSON (`to_json`, `from_json`) beside the
-graph's N-Quads and its fragments of the files (`GRAPH_PARTS`), never pickled. The dataset's
-description (kg.describe) and the checks that span articles (kg.engine.spanning) read it; only the
-work itself (kg.engine.article) makes it.
+graph's N-Quads and its fragments of the files (`GRAPH_PARTS`), never pickled. The work
+(kg.engine.article) makes it and the cache (kg.engine.cache) gives it back; the dataset's
+description (kg.describe) and the checks that span articles (kg.engine.spanning) read it.
 """
 
 from __future__ import annotations
