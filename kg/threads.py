@@ -6,8 +6,8 @@ misses in two ways: the signal lands in another thread, or it lands in the main 
 the wait begins. Either way Ctrl-C would do nothing until the work waited for is done.
 
 So every thread kg starts blocks the signals a user sends (`start_thread`), and the kernel delivers
-them to the main thread; and the main thread waits a slice at a time (`wait_for`, `join`), so that
-a signal already caught is acted on within one slice.
+them to the main thread; and the main thread waits a slice at a time (`wait_for`, `join`, `receive`),
+so that a signal already caught is acted on within one slice.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Collection
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, wait
 from typing import Any, Callable
 
-__all__ = ["start_thread", "wait_for", "join"]
+__all__ = ["start_thread", "wait_for", "join", "receive"]
 
 _USER_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _SLICE = 0.2  # seconds: at most this long between a Ctrl-C and KeyboardInterrupt
@@ -61,3 +61,11 @@ def join(thread: threading.Thread) -> None:
     """Wait until `thread` ends, a slice at a time."""
     while thread.is_alive():
         thread.join(_SLICE)
+
+
+def receive(connection) -> Any:
+    """The next object sent on `connection` (a multiprocessing Connection), waiting a slice at a time;
+    EOFError once the other end is closed and nothing is left."""
+    while not connection.poll(_SLICE):
+        pass
+    return connection.recv()

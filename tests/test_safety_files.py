@@ -433,6 +433,36 @@ def test_ctrl_c_while_a_process_of_its_own_writes_the_whole_files_ends_it_too(bu
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
 
+
+# A Ctrl-C that Python catches while the main thread is not in an interruptible wait: it lands just
+# before the wait for the files' process begins, or in a thread that does not block it. Here a thread
+# of the test's own takes it, once the build waits for the process (which writes for two minutes).
+CTRL_C_BESIDE_THE_WAIT = SLEEP_WHILE_ASSEMBLING + """
+import threading
+finish = kg.write.assembler.Assembler.finish
+def _finish(self):
+    def ctrl_c():
+        time.sleep(1)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+    threading.Thread(target=ctrl_c, daemon=True).start()
+    return finish(self)
+kg.write.assembler.Assembler.finish = _finish
+"""
+
+
+def test_ctrl_c_caught_beside_the_wait_for_the_files_process_is_acted_on(built: Path):
+    """The build waits for the process writing the whole files a slice at a time, so a Ctrl-C that did
+    not interrupt the wait itself still ends the build, not two minutes later."""
+    before = snapshot(built / "dist")
+    process = kg_process(built, CTRL_C_BESIDE_THE_WAIT, "build")
+    said, pid = process.stdout.readline().split()
+    assert said == "writing" and int(pid) != process.pid
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "Interrupted."
+    assert snapshot(built / "dist") == before
+    assert leftovers(built) == []
+
 # Python acts on a signal in the main thread alone. Were it delivered to a thread of kg's that does
 # not block it, while the main thread waits for the files, Ctrl-C would do nothing until the write
 # ended. The thread writing kg.nq says whether it blocks SIGINT, then sends it once the main thread

@@ -23,6 +23,7 @@ try:
 except ImportError:  # not on a POSIX system
     fcntl = None
 
+from kg.threads import receive
 from kg.write.files import PieceWriter
 from kg.write.nquads import Part
 
@@ -84,7 +85,7 @@ class Assembler:
         except (OSError, ValueError):
             pass  # it ended after an error, which it sent first
         try:
-            outcome = self._outcome.recv()
+            outcome = receive(self._outcome)  # Ctrl-C acted on while the process writes
         except (OSError, EOFError):
             outcome = ("error", None, "the process writing the files ended", None)
         finally:
