@@ -19,8 +19,9 @@ from kg.stores.loading import LoadProgress, _Tracker, _replace_by_update
 from kg.stores.verify import XSD, change_lines, keys_of_lines, literal_changes, term_key, triple_key
 from stores.scripted import ScriptedServer
 
-STORE_MODULES = ["kg.stores", "kg.stores.credentials", "kg.stores.dataset", "kg.stores.deadline", "kg.stores.endpoints",
-                 "kg.stores.http", "kg.stores.loading", "kg.stores.options", "kg.stores.store", "kg.stores.verify"]
+STORE_MODULES = ["kg.stores", "kg.stores.attempts", "kg.stores.credentials", "kg.stores.dataset", "kg.stores.deadline",
+                 "kg.stores.endpoints", "kg.stores.http", "kg.stores.loading", "kg.stores.options",
+                 "kg.stores.sparql_client", "kg.stores.store", "kg.stores.verify"]
 
 
 @pytest.mark.parametrize("name", STORE_MODULES)

@@ -111,7 +111,7 @@ def test_a_trickled_answer_with_no_length_is_not_taken_as_complete():
 
 def test_a_store_that_stops_reading_a_large_body_for_longer_than_the_connect_timeout_is_waited_for(monkeypatch):
     # Oxigraph stops reading a PUT of 64 MB for more than 10 s while it stores what it read.
-    monkeypatch.setattr("kg.stores.http._CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr("kg.stores.attempts._CONNECT_TIMEOUT", 0.5)
     body = b"<http://s> <http://p> <http://o> .\n" * 1_000_000  # 35 MB: more than the sockets' buffers
 
     def script(number, handler):
