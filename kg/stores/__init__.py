@@ -27,19 +27,19 @@ _EXPORTS = {
     "STORE_TYPES": "endpoints",
     "detect_store_type": "endpoints",
     "resolve_endpoints": "endpoints",
-    "ChangedDataError": "loading",
     "LoadProgress": "loading",
     "LoadResult": "loading",
     "load": "loading",
     "load_dist": "loading",
-    "verify_counts": "loading",
-    "verify_graphs": "loading",
     "METHODS": "options",
     "VERIFY_LEVELS": "options",
     "DEFAULT_BATCH_SIZE": "options",
     "DEFAULT_RETRIES": "options",
     "DEFAULT_TIMEOUT": "options",
     "Store": "store",
+    "ChangedDataError": "verify",
+    "verify_counts": "verify",
+    "verify_graphs": "verify",
 }
 
 __all__ = sorted(_EXPORTS)

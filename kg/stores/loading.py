@@ -17,24 +17,22 @@ metadata lists a graph holds its triples in the merge too.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, StoreError
+from kg.errors import InputError
 from kg.stores.dataset import DatasetGraph, dataset_base, dataset_file, merged_graph, read_dataset
 from kg.stores.endpoints import public_url
 from kg.stores.http import StoreAnswerError
 from kg.stores.options import BATCH_SIZES, DEFAULT_BATCH_SIZE, METHODS, VERIFY_LEVELS
 from kg.stores.store import Store
-from kg.stores.verify import XSD, change_lines, keys_of_lines, literal_changes, triple_key, triples_of_ntriples
+from kg.stores.verify import XSD, verify_counts, verify_graphs
 
-__all__ = [
-    "ChangedDataError", "LoadProgress", "LoadResult", "load", "load_dist", "verify_counts", "verify_graphs", "record_graph_iri",
-    "recorded_graphs", "MAX_BATCH_BYTES", "MAX_PUT_BYTES",
-]
+__all__ = ["LoadProgress", "LoadResult", "load", "load_dist", "record_graph_iri", "recorded_graphs", "MAX_BATCH_BYTES",
+           "MAX_PUT_BYTES"]
 
 # An INSERT DATA larger than this is split even below the batch size: long literals add up.
 MAX_BATCH_BYTES = 4_000_000
@@ -236,80 +234,6 @@ def _remove(store: Store, iris: list[str], method: str) -> None:
     for start in range(0, len(iris), _DROP_CHUNK):
         drops = [f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in iris[start:start + _DROP_CHUNK]]
         store.update(" ;\n".join(drops), action="removing graphs an earlier load wrote")
-
-
-def verify_counts(store: Store, graphs: list[DatasetGraph], removed: Sequence[str] = ()) -> dict[str, int]:
-    """The store's triple count per graph; StoreError unless each equals what was sent, and `removed` are empty."""
-    counts = store.count_triples([graph.iri for graph in graphs] + list(removed))
-    left = [iri for iri in removed if counts.get(iri, 0)]
-    if left:
-        raise StoreError(f"{public_url(store.endpoints.query)} still holds {counts[left[0]]:,} triples in graph "
-                         f"<{left[0]}>, which an earlier load wrote and this one removed")
-    wrong = [graph for graph in graphs if counts.get(graph.iri, 0) != len(graph)]
-    if wrong:
-        first = wrong[0]
-        others = f" ({len(wrong) - 1} other graph{'s' if len(wrong) > 2 else ''} differ too)" if len(wrong) > 1 else ""
-        raise StoreError(
-            f"{public_url(store.endpoints.query)} holds {counts.get(first.iri, 0):,} triples in graph "
-            f"<{first.iri}>, but {len(first):,} were sent{others}"
-        )
-    return {graph.iri: counts.get(graph.iri, 0) for graph in graphs}
-
-
-class ChangedDataError(StoreError):
-    """The store holds the values sent, but some literals with another datatype or in another form.
-
-    `changes` says what changed, one line per datatype and kind of change, with its count, for people.
-    """
-
-    def __init__(self, where: str, changes: list[str]) -> None:
-        self.where = where
-        self.changes = changes
-        super().__init__(f"{where} holds the values sent, but {self.summary()}: " + "; ".join(changes))
-
-    def summary(self) -> str:
-        """How many literals changed, and why it matters."""
-        return "changed the datatype or form of some literals, so a dump of the store is not the data kg sent"
-
-
-def verify_graphs(store: Store, graphs: list[DatasetGraph]) -> None:
-    """StoreError unless each graph in the store equals, value for value and datatype for datatype, the graph sent.
-
-    A value missing or added is reported first; then ChangedDataError if the store holds the
-    values but changed literals' datatypes or forms (Oxigraph's xsd:integer for an
-    xsd:nonNegativeInteger, Virtuoso's numbers for durations).
-    """
-    where = public_url(store.endpoints.graph_store or store.endpoints.query)
-    changes: dict = {}
-    for graph in graphs:
-        try:
-            held_triples = triples_of_ntriples(store.get_graph(graph.iri))
-        except SyntaxError as error:
-            raise StoreError(f"{where}: reading graph <{graph.iri}>: the answer is not valid N-Triples "
-                             f"({store.connection.redact(str(error))[:200]})") from None
-        _compare_values(where, graph, {triple_key(triple) for triple in held_triples})
-        literal_changes(triples_of_ntriples(graph.ntriples()), held_triples, changes)
-    if changes:
-        raise ChangedDataError(where, change_lines(changes))
-
-
-def _compare_values(where: str, graph: DatasetGraph, held: set[tuple]) -> None:
-    """StoreError unless the store holds exactly the values of the triples sent."""
-    sent = keys_of_lines(graph.lines)
-    if held == sent:
-        return
-    missing = next((line for line in graph.lines if _line_key(line) not in held), None)
-    extra = len(held - sent)
-    detail = f"it lacks {len(sent - held):,} of the triples sent"
-    if missing:
-        detail += f", such as {missing}"
-    if extra:
-        detail += f", and holds {extra:,} triples not sent"
-    raise StoreError(f"{where}: graph <{graph.iri}> differs from what was sent: {detail}")
-
-
-def _line_key(line: str) -> tuple:
-    return next(iter(keys_of_lines([line])))
 
 
 def _replace_by_update(store: Store, graph: DatasetGraph, batch_size: int, tracker: _Tracker) -> int:

@@ -8,6 +8,10 @@ are compared through keys that are equal for equal values, and then, literal by 
 datatype and form: `literal_changes` counts what a store changed, which `kg load --verify full`
 reports, as a dump of such a store no longer passes kg's shapes.
 
+After a load (kg.stores.loading), `verify_counts` asks the store for each graph's count of triples
+(`--verify count`, the default), and `verify_graphs` reads each graph back and compares it value for
+value, then datatype for datatype (`--verify full`).
+
 >>> term_key(ox.Literal("P2D", datatype=ox.NamedNode(XSD + "duration"))) == \\
 ...     term_key(ox.Literal("172800.0", datatype=ox.NamedNode(XSD + "duration")))
 True
@@ -19,14 +23,19 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import pyoxigraph as ox
 
-__all__ = ["XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples", "iso_duration", "kg_lexical",
+from kg.errors import StoreError
+from kg.stores.dataset import DatasetGraph
+from kg.stores.endpoints import public_url
+from kg.stores.store import Store
+
+__all__ = ["ChangedDataError", "verify_counts", "verify_graphs", "XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples", "iso_duration", "kg_lexical",
            "literal_change", "literal_changes", "change_lines", "triples_of_ntriples"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -218,3 +227,77 @@ def triples_of_ntriples(data: bytes | str) -> list[ox.Triple]:
     """The triples of an N-Triples document."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return list(ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))
+
+
+def verify_counts(store: Store, graphs: list[DatasetGraph], removed: Sequence[str] = ()) -> dict[str, int]:
+    """The store's triple count per graph; StoreError unless each equals what was sent, and `removed` are empty."""
+    counts = store.count_triples([graph.iri for graph in graphs] + list(removed))
+    left = [iri for iri in removed if counts.get(iri, 0)]
+    if left:
+        raise StoreError(f"{public_url(store.endpoints.query)} still holds {counts[left[0]]:,} triples in graph "
+                         f"<{left[0]}>, which an earlier load wrote and this one removed")
+    wrong = [graph for graph in graphs if counts.get(graph.iri, 0) != len(graph)]
+    if wrong:
+        first = wrong[0]
+        others = f" ({len(wrong) - 1} other graph{'s' if len(wrong) > 2 else ''} differ too)" if len(wrong) > 1 else ""
+        raise StoreError(
+            f"{public_url(store.endpoints.query)} holds {counts.get(first.iri, 0):,} triples in graph "
+            f"<{first.iri}>, but {len(first):,} were sent{others}"
+        )
+    return {graph.iri: counts.get(graph.iri, 0) for graph in graphs}
+
+
+class ChangedDataError(StoreError):
+    """The store holds the values sent, but some literals with another datatype or in another form.
+
+    `changes` says what changed, one line per datatype and kind of change, with its count, for people.
+    """
+
+    def __init__(self, where: str, changes: list[str]) -> None:
+        self.where = where
+        self.changes = changes
+        super().__init__(f"{where} holds the values sent, but {self.summary()}: " + "; ".join(changes))
+
+    def summary(self) -> str:
+        """How many literals changed, and why it matters."""
+        return "changed the datatype or form of some literals, so a dump of the store is not the data kg sent"
+
+
+def verify_graphs(store: Store, graphs: list[DatasetGraph]) -> None:
+    """StoreError unless each graph in the store equals, value for value and datatype for datatype, the graph sent.
+
+    A value missing or added is reported first; then ChangedDataError if the store holds the
+    values but changed literals' datatypes or forms (Oxigraph's xsd:integer for an
+    xsd:nonNegativeInteger, Virtuoso's numbers for durations).
+    """
+    where = public_url(store.endpoints.graph_store or store.endpoints.query)
+    changes: dict = {}
+    for graph in graphs:
+        try:
+            held_triples = triples_of_ntriples(store.get_graph(graph.iri))
+        except SyntaxError as error:
+            raise StoreError(f"{where}: reading graph <{graph.iri}>: the answer is not valid N-Triples "
+                             f"({store.connection.redact(str(error))[:200]})") from None
+        _compare_values(where, graph, {triple_key(triple) for triple in held_triples})
+        literal_changes(triples_of_ntriples(graph.ntriples()), held_triples, changes)
+    if changes:
+        raise ChangedDataError(where, change_lines(changes))
+
+
+def _compare_values(where: str, graph: DatasetGraph, held: set[tuple]) -> None:
+    """StoreError unless the store holds exactly the values of the triples sent."""
+    sent = keys_of_lines(graph.lines)
+    if held == sent:
+        return
+    missing = next((line for line in graph.lines if _line_key(line) not in held), None)
+    extra = len(held - sent)
+    detail = f"it lacks {len(sent - held):,} of the triples sent"
+    if missing:
+        detail += f", such as {missing}"
+    if extra:
+        detail += f", and holds {extra:,} triples not sent"
+    raise StoreError(f"{where}: graph <{graph.iri}> differs from what was sent: {detail}")
+
+
+def _line_key(line: str) -> tuple:
+    return next(iter(keys_of_lines([line])))
