@@ -27,13 +27,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.stores.dataset import DatasetGraph
 from kg.stores.endpoints import public_url
-from kg.stores.store import Store
+
+if TYPE_CHECKING:  # annotations only: the comparisons need no HTTP client
+    from kg.stores.store import Store
 
 __all__ = ["ChangedDataError", "verify_counts", "verify_graphs", "XSD", "term_key", "triple_key", "keys_of_lines", "keys_of_ntriples", "iso_duration", "kg_lexical",
            "literal_change", "literal_changes", "change_lines", "triples_of_ntriples"]
