@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -106,10 +106,9 @@ class Attempts:
         """Per socket operation: connecting, then each read, a little past the deadline, which ends it first."""
         return (min(_CONNECT_TIMEOUT, self.timeout), self.timeout + 1.0)
 
-    def learn_realms(self, challenges: Iterable[str]) -> None:
-        """Note the realms of the store's challenges (WWW-Authenticate), to redact what depends on them."""
-        for challenge in challenges:
-            self._realms.update(_REALM.findall(challenge))
+    def learn_realms(self, challenge: str) -> None:
+        """Note the realms of a challenge of the store's (WWW-Authenticate), to redact what depends on them."""
+        self._realms.update(_REALM.findall(challenge))
 
     def redact(self, text: str) -> str:
         """`text` without Authorization values, and without the password in any form (defence in depth)."""

@@ -59,7 +59,6 @@ class Connection:
         allow_redirects: bool = False,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.credentials = credentials
         self.attempts = Attempts(credentials, timeout=timeout, retries=retries, backoff=backoff, sleep=sleep)
         # Whether a GET may follow a redirect to another origin (without credentials).
         self.allow_redirects = allow_redirects
@@ -74,6 +73,11 @@ class Connection:
         self._auth: AuthBase | None = None
         self._challenge_asked = False
 
+    @property
+    def credentials(self) -> Credentials | None:
+        """The credentials it sends, kept by its `Attempts`, whose errors name their user."""
+        return self.attempts.credentials
+
     def close(self) -> None:
         """Close pooled connections."""
         self._session.close()
@@ -81,11 +85,8 @@ class Connection:
     # -- SPARQL queries and updates (kg.stores.sparql_client) --------------------------------
 
     def sparql(self, endpoint: str, query_type: str) -> SPARQLWrapper:
-        """A SPARQLWrapper for `endpoint` that sends through this connection (call it with `run`).
-
-        `query_type` is SPARQLWrapper's name of the request's form (SELECT, CONSTRUCT, INSERT for
-        any update): it decides whether the text goes as a query or as an update.
-        """
+        """A SPARQLWrapper for `endpoint` that sends through this connection (call it with `run`),
+        as `SparqlClient.wrapper` makes it."""
         return self._sparql.wrapper(endpoint, query_type)
 
     def run(self, endpoint: str, action: str, call: Callable[[], T]) -> T:
@@ -99,11 +100,11 @@ class Connection:
         return StoreError(f"{public_url(url)}: {action}: {self.redact(what)}")
 
     def redact(self, text: str) -> str:
-        """`text` without Authorization values, and without the password in any form (defence in depth)."""
+        """`text` without the connection's secret in any form (`Attempts.redact`)."""
         return self.attempts.redact(text)
 
     def detail(self, body: bytes, headers) -> str:
-        """The first line of what the store said, redacted before it is shortened, so no part of a secret is left."""
+        """The first line of what the store said, redacted (`Attempts.detail`)."""
         return self.attempts.detail(body, headers)
 
     # -- Graph Store requests and probes (requests) ------------------------------------------
@@ -209,7 +210,7 @@ class Connection:
             self._session.head(url, auth=self._auth, allow_redirects=False, **probe)
 
     def _auth_for(self, challenge: str) -> AuthBase:
-        self.attempts.learn_realms([challenge])
+        self.attempts.learn_realms(challenge)
         return _auth_for(challenge, self.credentials)
 
 

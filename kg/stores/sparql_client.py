@@ -53,7 +53,7 @@ class SparqlClient:
                 return call()
             except urllib.error.HTTPError as error:
                 headers = error.headers or {}
-                attempts.learn_realms([headers.get("WWW-Authenticate", "")])
+                attempts.learn_realms(headers.get("WWW-Authenticate", ""))
                 if 300 <= error.code < 400:
                     target = attempts.redact(public_url(urljoin(endpoint, headers.get("Location", ""))))
                     raise AttemptFailure(error.code, str(error.reason), message=(
