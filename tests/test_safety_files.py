@@ -433,7 +433,6 @@ def test_ctrl_c_while_a_process_of_its_own_writes_the_whole_files_ends_it_too(bu
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
 
-
 # A Ctrl-C that Python catches while the main thread is not in an interruptible wait: it lands just
 # before the wait for the files' process begins, or in a thread that does not block it. Here a thread
 # of the test's own takes it, once the build waits for the process (which writes for two minutes).
@@ -462,6 +461,7 @@ def test_ctrl_c_caught_beside_the_wait_for_the_files_process_is_acted_on(built: 
     assert stderr.strip().splitlines()[-1] == "Interrupted."
     assert snapshot(built / "dist") == before
     assert leftovers(built) == []
+
 
 # Python acts on a signal in the main thread alone. Were it delivered to a thread of kg's that does
 # not block it, while the main thread waits for the files, Ctrl-C would do nothing until the write
