@@ -23,6 +23,8 @@ wrote each graph's N-Quads (kg.write.nquads).
 The store is written in a thread of its own while the files are written: pyoxigraph lets go of
 the GIL while it loads, so on two cores the store costs little more time than the files. (Loaded
 as the articles are built, when their work already takes both cores, it cost a third more work.)
+Oxigraph's bulk loader works on several threads itself (1,000 articles: 31 s of processor time in
+19 s), so the named graphs and the default graph loaded at once, in two threads, saved only 3 %.
 """
 
 from __future__ import annotations
