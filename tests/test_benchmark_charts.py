@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_scale import caption, keep_results
+from benchmarks.bench_scale import caption, keep_results, rebuild_shares
 from benchmarks.charts import FAST_COLOUR, PANEL, SLOW_COLOUR, Measure, QueryTime, parse_stages, queries_svg, scale_svg
 from kg.engine.progress import Stages
 
@@ -97,6 +97,12 @@ def test_the_caption_names_the_machine_and_the_days_of_the_figures():
     assert "measured 2026-12-01 to 2026-12-02 by" in caption([first, second, third])
     second.measured = "2026-12-01"
     assert "measured 2026-12-01 by" in caption([first, second])
+
+
+def test_a_rebuilds_share_is_of_the_full_build_of_its_own_run():
+    # The second run's build was slower: its rebuild is 6 % of it, though 7.5 % of the first run's build.
+    assert rebuild_shares([2.0, 3.0], [40.0, 50.0]) == "5.5 % (5.0-6.0)"
+    assert rebuild_shares([2.4], [48.0]) == "5.0 % (5.0-5.0)"
 
 
 def _query_times() -> list[QueryTime]:

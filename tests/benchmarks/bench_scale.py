@@ -9,8 +9,8 @@ With --rebuild, each run also changes one article's record and builds again into
 and cache, twice: the first rebuild follows the full build, the second another rebuild, as when an
 editor changes one article after another; each is reported with its stages. The file system is
 synced before each, so that a rebuild does not pay for writing the previous build's files to disk.
-Figures are the median (minimum-maximum) of the runs; stages are the first run's. With --corpus
-DIR, the corpus is kept there (made once).
+Figures are the median (minimum-maximum) of the runs; stages are the first run's. A rebuild's
+share is of its own run's full build. With --corpus DIR, the corpus is kept there (made once).
 
 With --results FILE.json, each size's figures are kept in FILE (a size measured again replaces its
 entry), so that sizes measured by different runs of this script, such as 1 to 1,000 with three
@@ -68,6 +68,17 @@ def _touch_one(seeds: Path) -> None:
 
 def _figure(values: list[float], unit: str, digits: int = 2) -> str:
     return f"{statistics.median(values):.{digits}f} {unit} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def rebuild_shares(rebuilds: list[float], walls: list[float]) -> str:
+    """Each rebuild's time as a share of the full build of its own run (the issue's target is a share),
+    as the median and range of the runs: run by run, so that a run on a slower minute is compared
+    with its own build.
+
+    >>> rebuild_shares([2.0, 3.0], [40.0, 50.0])
+    '5.5 % (5.0-6.0)'
+    """
+    return _figure([100 * rebuild / wall for rebuild, wall in zip(rebuilds, walls)], "%", 1)
 
 
 def caption(measures: list[Measure]) -> str:
@@ -141,7 +152,8 @@ def main() -> None:
                     f"peak {_figure(result.peaks, 'MiB', 0)}  {result.triples / result.wall():,.0f} triples/s")
             if result.rebuilds:
                 line += (f"  rebuild after 1 changed: {_figure(result.rebuilds, 's')} after the build, "
-                         f"{_figure(result.again, 's')} after a rebuild")
+                         f"{rebuild_shares(result.rebuilds, result.walls)} of it; {_figure(result.again, 's')} "
+                         f"after a rebuild, {rebuild_shares(result.again, result.walls)} of the build")
             print(line, flush=True)
             print(f"        build   {stages[0]}", flush=True)
             if result.rebuilds:
