@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks import store_reads
 from benchmarks.store_reads import PATTERNS, Read, per_value, without_parameters
 from kg.query import list_queries, load_query, open_dataset
@@ -51,7 +53,7 @@ def test_the_patterns_and_queries_read_back_what_kg_query_answers(built_seed):
 
 
 def test_a_value_costs_what_the_rows_cost_beyond_the_count():
-    assert per_value(Read(rows=10, values=20, python=0.003, tsv=0.002), counting=0.001) == 0.0001
+    assert per_value(Read(rows=10, values=20, python=0.003, tsv=0.002), counting=0.001) == pytest.approx(0.0001)
     assert per_value(Read(rows=10, values=20, python=0.001, tsv=0.001), counting=0.002) == 0.0  # a noisy count
     assert per_value(Read(rows=0, values=0, python=0.001, tsv=0.001), counting=0.0) == 0.0
     failed, _ = doctest.testmod(store_reads)

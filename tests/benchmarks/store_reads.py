@@ -5,7 +5,7 @@ Run from the repository:
 
 dist/store/ is opened read-only, as `kg query` opens it. First, a few of the statements a kg
 dataset holds most of are each read by one pattern, three ways: its COUNT, which reads no value
-back; its rows, every value made a Python object as `kg query` makes them; and its rows written by
+back; its rows, every value made a Python object, as pyoxigraph gives them to `kg query`; and its rows written by
 Oxigraph itself as TSV, which makes no Python object. What the rows cost beyond the count, per
 value, is what reading one value from the store costs; the TSV shows how little of it is Python's.
 
@@ -54,8 +54,8 @@ class Read:
 
 
 def values_of(store: pyoxigraph.Store, text: str) -> tuple[int, int]:
-    """The rows of the query's answer and its values: each value made a Python object, as kg query
-    makes them (kg.query.local)."""
+    """The rows of the query's answer and its values: each value made a Python object, as pyoxigraph
+    gives them to kg query (kg.query.local)."""
     rows = values = 0
     for solution in store.query(text, **graph_by_graph(store, text)):
         rows += 1
