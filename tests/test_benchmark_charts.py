@@ -122,3 +122,17 @@ def test_the_queries_picture_has_a_bar_a_form_coloured_by_the_target_and_as_long
     assert titles[2].startswith("who-is-named name=<Asean & co> (1 row)")  # escaped in the file, read back whole
     texts = [element.text for element in root.iter(f"{SVG}text")]
     assert "kg query, each bundled query: 2 of 3 forms under 1 s" in texts
+
+
+def test_the_queries_picture_s_column_of_names_is_as_wide_as_its_longest_name():
+    short = ET.fromstring(queries_svg(_query_times(), 1.0, "2 cores"))
+    long = _query_times() + [QueryTime("statements-by-outlet", "outlet=…/" + "baibaido-zainou-" * 4, 2, 0.17, 0.04)]
+    wide = ET.fromstring(queries_svg(long, 1.0, "2 cores"))
+
+    def left(root) -> float:  # where the bars start
+        return float(next(rect for rect in root.findall(f"{SVG}rect") if rect.find(f"{SVG}title") is not None).get("x"))
+
+    label = "statements-by-outlet outlet=…/" + "baibaido-zainou-" * 4 + " (2 rows)"
+    assert left(short) == 16 + 330
+    assert left(wide) - 16 >= len(label) * 6 > 330
+    assert float(wide.get("width")) - left(wide) == float(short.get("width")) - left(short)  # the plot keeps its width

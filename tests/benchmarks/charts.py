@@ -262,7 +262,8 @@ class QueryTime:
     execute: float  # the query alone, on a store opened once in-process
 
 
-QUERY_LABEL = 330  # the column of query names
+QUERY_LABEL = 330  # the column of query names, at least
+LABEL_CHARACTER = 6.4  # the width of a character of an 11-pixel sans-serif label, generously
 QUERY_PLOT = 640
 QUERY_ROW = 18
 FAST_COLOUR = "#0072B2"
@@ -272,7 +273,10 @@ SLOW_COLOUR = "#D55E00"
 def queries_svg(times: list[QueryTime], target: float, caption: str) -> str:
     """A bar a query form, in the order given: blue under `target` seconds in a fresh process, orange at
     or over it; the dark line inside a bar is the query's time in-process."""
-    top, left = TOP + 10, MARGIN_LEFT + QUERY_LABEL
+    labels = [f"{time.name} {time.parameters}".strip() + f" ({time.rows:,} {'row' if time.rows == 1 else 'rows'})"
+              for time in times]
+    column = max([QUERY_LABEL, *(math.ceil(len(label) * LABEL_CHARACTER) + 8 for label in labels)])
+    top, left = TOP + 10, MARGIN_LEFT + column
     most = max([target, *(time.fresh for time in times)])
     step = 0.5 if most <= 4 else 1.0 if most <= 10 else 5.0
     end = math.ceil(most / step) * step
@@ -297,9 +301,8 @@ def queries_svg(times: list[QueryTime], target: float, caption: str) -> str:
         parts.append(f'<line x1="{at(tick):.1f}" y1="{top}" x2="{at(tick):.1f}" y2="{bottom}" stroke="#E4E4E4"/>')
         parts.append(svg_text(at(tick), bottom + 16, f"{tick:g}", anchor="middle", size=11))
         tick += step
-    for index, time in enumerate(times):
+    for index, (time, label) in enumerate(zip(times, labels)):
         y = top + index * QUERY_ROW
-        label = f"{time.name} {time.parameters}".strip() + f" ({time.rows:,} {'row' if time.rows == 1 else 'rows'})"
         colour = FAST_COLOUR if time.fresh < target else SLOW_COLOUR
         parts.append(svg_text(left - 8, y + 13, label, anchor="end", size=11))
         parts.append(f'<rect x="{left}" y="{y + 3:.1f}" width="{at(time.fresh) - left:.1f}" height="{QUERY_ROW - 6}" '
