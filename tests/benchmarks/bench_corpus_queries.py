@@ -7,12 +7,21 @@ Run from the repository:
     python tests/benchmarks/bench_corpus_queries.py --endpoint http://127.0.0.1:7878   # a store kg load filled
 
 Each query runs once for each of its examples: a query with an optional parameter is timed with it
-and without it, the widest answer. The examples name resources of the seed, so on a corpus they
-find nothing: `--param QUERY:KEY=VALUE` stands in for that query's examples with parameters (given
-more than once for one query, the parameters are used together), and `--param QUERY:` runs them
-without. "fresh" is the
-wall time of `python -m kg query NAME --format csv --out DIR` in a new process, the median of
-`--runs`; "execute" is `LocalDataset.execute` on the store opened once in this process (after a
+and without it, the widest answer. The examples name the seed's resources; a corpus renames the
+seed's people and keeps its events' and statements' names under each article's own IRI, so most
+examples find nothing there, and a lookup that finds nothing is fast. An example that finds
+nothing in the dataset therefore runs with a stand-in of the dataset (marked in the table, listed
+after it). The candidates are, for an optional parameter, that column of the query's own answer
+without it; for a required one, a column of that name in the answers of the queries that need no
+parameter, or else the IRIs there of the same kind (scheme, host and first path segment:
+…/person/, …/event/). Among them, those that end like the example's value are preferred, and of
+those the one on most rows is taken (for an optional parameter, the widest lookup, the slowest).
+`--as-written` runs the examples as they are. `--param QUERY:KEY=VALUE` stands in for that
+query's examples with parameters (given more than once for one query, the parameters are used
+together), and `--param QUERY:` runs them without.
+
+"fresh" is the wall time of `python -m kg query NAME --format csv --out DIR` in a new process, the
+median of `--runs`; "execute" is `LocalDataset.execute` on the store opened once in this process (after a
 first run to warm up), "csv" the formatting of its answer, both medians of `--runs` in
 milliseconds; rows is the number of answers. `--size N` writes N articles with
 tests/benchmarks/corpus.py and builds them with `kg build` into a temporary folder first.
@@ -30,11 +39,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kg.query import QueryFile, RemoteEndpoint, bind_params, list_queries, load_query, open_dataset, parse_params
-from kg.results import format_results
+from kg.results import Results, format_results
 
 CORPUS = Path(__file__).resolve().parent / "corpus.py"
 sys.path.insert(0, str(CORPUS.parent))
@@ -88,8 +99,76 @@ def example_params(query: QueryFile, overrides: dict[str, dict[str, str]]) -> li
 
 def shown(params: dict[str, str]) -> str:
     """The parameters in a table cell: an IRI by its last segment."""
-    return " ".join(f"{key}=…/{value.rsplit('/', 1)[-1]}" if "/" in value else f"{key}={value}"
-                    for key, value in params.items())
+    return " ".join(f"{key}={_short(value)}" for key, value in params.items())
+
+
+def _short(value: str) -> str:
+    return f"…/{value.rsplit('/', 1)[-1]}" if "/" in value else value
+
+
+class StandIns:
+    """Values of the dataset to run an example with when the resources it names are not there.
+
+    The candidates come from the answers of the bundled queries that need no parameter, each asked
+    once, when first needed."""
+
+    def __init__(self, dataset) -> None:
+        self.dataset = dataset
+        self._listings: dict[str, Results] | None = None
+
+    def listings(self) -> dict[str, Results]:
+        """Each bundled query that needs no parameter, with its answer on the dataset."""
+        if self._listings is None:
+            self._listings = {query.name: self.dataset.execute(query, {}) for query in list_queries()
+                              if all(parameter.optional for parameter in query.parameters)}
+        return self._listings
+
+    def candidates(self, query: QueryFile, name: str, example: str) -> Counter[str]:
+        """The values that could stand in for `example` as the query's parameter `name`, each with
+        its number of rows, in the order the answers first give them."""
+        listings = self.listings()
+        if query.name in listings:  # an optional parameter: the query's own answer without it
+            return column_values([listings[query.name]], name)
+        found = column_values(listings.values(), name)
+        if found or not urlsplit(example).scheme:
+            return found
+        return Counter({value: count for value, count in column_values(listings.values()).items()
+                        if kind(value) == kind(example)})
+
+    def params(self, query: QueryFile, params: dict[str, str]) -> dict[str, str]:
+        """`params`, or, if they find nothing in the dataset, a stand-in for each of them that has
+        candidates: the candidate that ends like the example, or else the one with most rows."""
+        if not params or self.dataset.execute(query, bind_params(query, params)).rows:
+            return params
+        chosen = dict(params)
+        for name, example in params.items():
+            candidates = self.candidates(query, name, example)
+            alike = Counter({value: count for value, count in candidates.items()
+                             if _last_segment(value) == _last_segment(example)})
+            best = (alike or candidates).most_common(1)
+            if best:
+                chosen[name] = best[0][0]
+        return chosen
+
+
+def column_values(answers, column: str | None = None) -> Counter[str]:
+    """The values of `column` (of every column if None) in `answers`, each with its number of rows."""
+    counts: Counter[str] = Counter()
+    for answer in answers:
+        columns = [i for i, var in enumerate(answer.vars) if column is None or var == column]
+        for row in answer.rows:
+            counts.update(row[i].value for i in columns if row[i] is not None)
+    return counts
+
+
+def kind(iri: str) -> str:
+    """An IRI's scheme, host and first path segment: https://kg.example.org/person/ for a person."""
+    parts = urlsplit(iri)
+    return f"{parts.scheme}://{parts.netloc}/{parts.path.lstrip('/').split('/', 1)[0]}/"
+
+
+def _last_segment(value: str) -> str:
+    return value.rstrip("/").rsplit("/", 1)[-1]
 
 
 def parse_overrides(items: list[str]) -> dict[str, dict[str, str]]:
@@ -115,21 +194,29 @@ def build_corpus(size: int, folder: Path) -> Path:
 
 
 def benchmark(dataset, source: Path | str, runs: int, only: list[str],
-              overrides: dict[str, dict[str, str]]) -> list[QueryTime]:
+              overrides: dict[str, dict[str, str]], stand_ins: StandIns | None = None) -> list[QueryTime]:
     """Print the markdown table, a row per query as soon as it is timed (in-process on `dataset`, the
-    store of the dist/ folder or endpoint `source` opened here); the figures of each row."""
+    store of the dist/ folder or endpoint `source` opened here); the figures of each row. With
+    `stand_ins`, an example that finds nothing runs with stand-ins from the dataset."""
     print(f"dataset: {source}; medians of {runs} runs\n")
     print("| query | parameters | rows | fresh s | execute ms | csv ms |\n|---|---|---:|---:|---:|---:|")
-    times = []
+    times, replaced = [], []
     for query in list_queries():
         if only and query.name not in only:
             continue
-        for params in example_params(query, overrides):
+        for example in example_params(query, overrides):
+            params = stand_ins.params(query, example) if stand_ins and query.name not in overrides else example
             rows, execute, csv = time_in_process(dataset, query, params, runs)
             fresh = time_fresh(query, params, source, runs)
-            print(f"| {query.name} | {shown(params)} | {rows} | {fresh:.2f} | {execute * 1000:.0f} | {csv * 1000:.0f} |",
-                  flush=True)
+            changed = [f"{query.name} {key}: {params[key]} for {example[key]}" for key in params
+                       if params[key] != example[key]]
+            replaced += changed
+            print(f"| {query.name} | {shown(params)}{' (stand-in)' if changed else ''} | {rows} | {fresh:.2f} "
+                  f"| {execute * 1000:.0f} | {csv * 1000:.0f} |", flush=True)
             times.append(QueryTime(query.name, shown(params), rows, fresh, execute))
+    if replaced:
+        print("\nStand-ins for the examples' values, which find nothing in this dataset:")
+        print("\n".join(f"- {line}" for line in replaced))
     return times
 
 
@@ -154,6 +241,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=[], metavar="NAME", help="time these queries alone")
     parser.add_argument("--param", action="append", default=[], metavar="QUERY:KEY=VALUE",
                         help="a parameter for one query, instead of its examples' parameters")
+    parser.add_argument("--as-written", action="store_true",
+                        help="run the examples as written, even those that find nothing in the dataset")
     parser.add_argument("--chart", type=Path, metavar="FILE.svg", help="also draw the figures as an SVG picture")
     args = parser.parse_args()
     overrides = parse_overrides(args.param)
@@ -163,7 +252,8 @@ def main() -> None:
         else:
             source = args.dist or build_corpus(args.size, Path(folder))
             dataset = open_dataset(source)
-        times = benchmark(dataset, source, args.runs, args.only, overrides)
+        times = benchmark(dataset, source, args.runs, args.only, overrides,
+                          None if args.as_written else StandIns(dataset))
         if args.chart:
             chart(args.chart, times, dataset, args.runs)
 
