@@ -128,7 +128,7 @@ def test_a_required_parameter_s_stand_in_is_of_the_example_s_kind_and_ends_like_
 def test_an_example_that_finds_something_is_run_as_written(corpus_dist: Path, built_seed):
     corpus = StandIns(open_dataset(corpus_dist))
     who = load_query("who-is-named")
-    assert corpus.params(who, {"name": "Asean"}) == {"name": "Asean"}  # a country shared by every article
+    assert corpus.params(who, {"name": "Asean"}) == {"name": "Asean"}  # an organization the corpus keeps from the seed
     seed = StandIns(open_dataset(built_seed.out))
     for query in list_queries():
         for example in query.examples:
