@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_scale import caption, keep_results, rebuild_shares
-from benchmarks.charts import FAST_COLOUR, PANEL, SLOW_COLOUR, Measure, QueryTime, parse_stages, queries_svg, scale_svg
+from benchmarks.charts import (FAST_COLOUR, MARGIN_LEFT, PANEL, QUERY_LABEL, SLOW_COLOUR, Measure, QueryTime, parse_stages,
+                              queries_svg, scale_svg)
 from kg.engine.progress import Stages
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -133,6 +134,6 @@ def test_the_queries_picture_s_column_of_names_is_as_wide_as_its_longest_name():
         return float(next(rect for rect in root.findall(f"{SVG}rect") if rect.find(f"{SVG}title") is not None).get("x"))
 
     label = "statements-by-outlet outlet=…/" + "baibaido-zainou-" * 4 + " (2 rows)"
-    assert left(short) == 16 + 330
-    assert left(wide) - 16 >= len(label) * 6 > 330
+    assert left(short) == MARGIN_LEFT + QUERY_LABEL  # short names: the column's least width
+    assert left(wide) - MARGIN_LEFT >= len(label) * 6 > QUERY_LABEL
     assert float(wide.get("width")) - left(wide) == float(short.get("width")) - left(short)  # the plot keeps its width

@@ -103,7 +103,7 @@ def shown(params: dict[str, str]) -> str:
 
 
 def _short(value: str) -> str:
-    return f"…/{value.rsplit('/', 1)[-1]}" if "/" in value else value
+    return f"…/{_last_segment(value)}" if "/" in value else value
 
 
 class StandIns:
@@ -114,25 +114,29 @@ class StandIns:
 
     def __init__(self, dataset) -> None:
         self.dataset = dataset
-        self._listings: dict[str, Results] | None = None
+        self._answers: dict[str, Results] = {}
 
-    def listings(self) -> dict[str, Results]:
-        """Each bundled query that needs no parameter, with its answer on the dataset."""
-        if self._listings is None:
-            self._listings = {query.name: self.dataset.execute(query, {}) for query in list_queries()
-                              if all(parameter.optional for parameter in query.parameters)}
-        return self._listings
+    def listing(self, query: QueryFile) -> Results:
+        """The query's answer on the dataset without parameters."""
+        if query.name not in self._answers:
+            self._answers[query.name] = self.dataset.execute(query, {})
+        return self._answers[query.name]
+
+    def listings(self) -> list[Results]:
+        """The answers of every bundled query that needs no parameter."""
+        return [self.listing(query) for query in list_queries()
+                if all(parameter.optional for parameter in query.parameters)]
 
     def candidates(self, query: QueryFile, name: str, example: str) -> Counter[str]:
         """The values that could stand in for `example` as the query's parameter `name`, each with
         its number of rows, in the order the answers first give them."""
+        if all(parameter.optional for parameter in query.parameters):  # its own answer without it
+            return column_values([self.listing(query)], name)
         listings = self.listings()
-        if query.name in listings:  # an optional parameter: the query's own answer without it
-            return column_values([listings[query.name]], name)
-        found = column_values(listings.values(), name)
+        found = column_values(listings, name)
         if found or not urlsplit(example).scheme:
             return found
-        return Counter({value: count for value, count in column_values(listings.values()).items()
+        return Counter({value: count for value, count in column_values(listings).items()
                         if kind(value) == kind(example)})
 
     def params(self, query: QueryFile, params: dict[str, str]) -> dict[str, str]:

@@ -3,10 +3,10 @@
 Run from the repository:
     python tests/benchmarks/store_reads.py --dist /tmp/qc/dist [--runs 5] [--only NAME ...]
 
-dist/store/ is opened read-only, as `kg query` opens it. First, a few of the statements a kg
-dataset holds most of are each read by one pattern, three ways: its COUNT, which reads no value
-back; its rows, every value made a Python object, as pyoxigraph gives them to `kg query`; and its rows written by
-Oxigraph itself as TSV, which makes no Python object. What the rows cost beyond the count, per
+dist/store/ is opened read-only, as `kg query` opens it. First, a few of the statements a kg dataset
+holds most of are each read by one pattern, three ways: its COUNT, which reads no value back; its
+rows, every value made a Python object, as pyoxigraph gives them to `kg query`; and its rows written
+by Oxigraph itself as TSV, which makes no Python object. What the rows cost beyond the count, per
 value, is what reading one value from the store costs; the TSV shows how little of it is Python's.
 
 Then each bundled query that needs no parameter is answered both ways: its values (the bound cells
