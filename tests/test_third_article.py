@@ -16,7 +16,7 @@ import pytest
 
 from conftest import FIXTURES, seeds_with_second_article
 from kg.build import build
-from kg.query import open_dataset, run_query
+from kg.query import LocalDataset, open_dataset, run_query
 
 NAME = "river_wire_2022_05_12"
 BASE = "https://kg.example.org/"
@@ -26,14 +26,19 @@ KGO = f"{BASE}ontology#"
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
+def dist(tmp_path_factory) -> Path:
     """The third article built on its own (the build checks the shapes; a violation fails it)."""
     seeds = tmp_path_factory.mktemp("third") / "seeds"
     seeds.mkdir()
     for path in (FIXTURES / "articles").glob(f"{NAME}.*"):
         shutil.copy(path, seeds)
     build(seeds, seeds.parent / "dist")
-    return open_dataset(seeds.parent / "dist")
+    return seeds.parent / "dist"
+
+
+@pytest.fixture(scope="module")
+def dataset(dist):
+    return open_dataset(dist)
 
 
 def rows(dataset, query: str, **params) -> list[dict[str, str]]:
@@ -76,6 +81,46 @@ def test_a_source_the_text_does_not_name_is_a_reading_not_a_relay(dataset):
     quoted = rows(dataset, "said-about", about=EVENT + "council-meeting")
     delegate = [r for r in quoted if r["statement"] == STATEMENT + "delegate-quoted"]
     assert [(r["sourceLabel"], r["sourceReading"]) for r in delegate] == [("The Delta Courier", KGO + "OtherReading")]
+
+
+# The words with no speaker lose the one reading kg makes of who said them: a statement whose holder
+# the text does not give, and kg reads none, as the shapes allow.
+NO_READING_OF_THE_HOLDER = f"""
+PREFIX prov: <http://www.w3.org/ns/prov#>
+DELETE {{ ?statement prov:qualifiedAttribution ?reading . ?reading ?p ?o }}
+WHERE {{
+  BIND (<{STATEMENT}plan-hailed> AS ?statement)
+  ?statement prov:qualifiedAttribution ?reading .
+  ?reading prov:hadRole <{KGO}HolderRole> ; ?p ?o .
+}}
+"""
+
+
+STATEMENTS_ABOUT = "SELECT ?statement ?about WHERE { ?statement <https://schema.org/about> ?about }"
+
+
+@pytest.mark.parametrize("update", [None, NO_READING_OF_THE_HOLDER], ids=["as-built", "no-reading-of-the-holder"])
+def test_said_about_gives_each_statement_the_holders_and_sources_voice_gives(dist, update):
+    """said-about reads holders and sources as a union of cases, voice as an OPTIONAL: the same rows."""
+    data = LocalDataset.from_files(dist / "kg.nq")
+    if update:
+        data.store.update(update)
+
+    def attribution(row):
+        return tuple(row.get(var) for var in ("holder", "holderReading", "source", "sourceReading"))
+
+    voice: dict[str, set] = {}
+    for row in rows(data, "voice"):
+        voice.setdefault(row["statement"], set()).add(attribution(row))
+    said: dict[str, set] = {}
+    about = {(solution["statement"].value, solution["about"].value) for solution in data.store.query(STATEMENTS_ABOUT)}
+    for resource in {resource for _, resource in about}:
+        for row in rows(data, "said-about", about=resource):
+            said.setdefault(row["statement"], set()).add(attribution(row))
+    assert set(said) == {statement for statement, _ in about}  # no statement lost for want of a holder
+    assert said == {statement: voice[statement] for statement in said}
+    if update:
+        assert said[STATEMENT + "plan-hailed"] == {(None, None, None, None)}
 
 
 def test_undated_events_are_ordered_by_what_the_text_puts_before_them(dataset):
