@@ -38,6 +38,7 @@ def dist(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def dataset(dist):
+    """The third article's dataset, opened as `kg query` opens it."""
     return open_dataset(dist)
 
 
@@ -94,8 +95,6 @@ WHERE {{
   ?reading prov:hadRole <{KGO}HolderRole> ; ?p ?o .
 }}
 """
-
-
 STATEMENTS_ABOUT = "SELECT ?statement ?about WHERE { ?statement <https://schema.org/about> ?about }"
 
 
