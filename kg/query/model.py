@@ -39,3 +39,8 @@ class QueryFile:
     def parameter(self, name: str) -> Parameter | None:
         """The declared parameter of this name, if any."""
         return next((p for p in self.parameters if p.name == name), None)
+
+    @property
+    def needs_parameters(self) -> bool:
+        """Whether it declares a parameter that must be given, so that it cannot run with none."""
+        return any(not parameter.optional for parameter in self.parameters)

@@ -124,13 +124,12 @@ class StandIns:
 
     def listings(self) -> list[Results]:
         """The answers of every bundled query that needs no parameter."""
-        return [self.listing(query) for query in list_queries()
-                if all(parameter.optional for parameter in query.parameters)]
+        return [self.listing(query) for query in list_queries() if not query.needs_parameters]
 
     def candidates(self, query: QueryFile, name: str, example: str) -> Counter[str]:
         """The values that could stand in for `example` as the query's parameter `name`, each with
         its number of rows, in the order the answers first give them."""
-        if all(parameter.optional for parameter in query.parameters):  # its own answer without it
+        if not query.needs_parameters:  # an optional parameter: its own answer without it
             return column_values([self.listing(query)], name)
         listings = self.listings()
         found = column_values(listings, name)

@@ -93,8 +93,7 @@ def per_value(pattern: Read, counting: float) -> float:
 
 def without_parameters(queries: list[QueryFile], only: list[str]) -> list[QueryFile]:
     """The bundled queries that run with no parameter given (`only` these, if named)."""
-    return [query for query in queries if (not only or query.name in only)
-            and not any(not parameter.optional for parameter in query.parameters)]
+    return [query for query in queries if (not only or query.name in only) and not query.needs_parameters]
 
 
 def main() -> None:
