@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_scale import caption, keep_results, rebuild_shares
-from benchmarks.charts import (FAST_COLOUR, MARGIN_LEFT, PANEL, QUERY_LABEL, SLOW_COLOUR, Measure, QueryTime, parse_stages,
-                              queries_svg, scale_svg)
+from benchmarks.charts import (FAST_COLOUR, MARGIN_LEFT, PANEL, QUERY_LABEL, SLOW_COLOUR, Measure, QueryTime,
+                               parse_stages, queries_svg, scale_svg)
 from kg.engine.progress import Stages
 
 SVG = "{http://www.w3.org/2000/svg}"
