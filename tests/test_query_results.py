@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, strategies as st
 
 from kg.errors import InputError
 from kg.results import Results, Term, format_results
@@ -32,6 +35,23 @@ def test_an_endpoints_json_reads_back_to_terms():
 def test_json_round_trips():
     results = Results(("x", "n"), ((Term.bnode("b0"), Term.literal("2", XSD + "integer")), (None, Term.literal("à"))))
     assert Results.from_json(results.to_json()) == results
+
+
+_TERMS = st.one_of(
+    st.none(),
+    st.builds(Term.iri, st.text()),
+    st.builds(Term.bnode, st.text()),
+    st.builds(Term.literal, st.text(), st.one_of(st.none(), st.text()), st.one_of(st.none(), st.text())),
+)
+_RESULTS = st.lists(st.text(), max_size=4, unique=True).flatmap(lambda variables: st.builds(
+    Results, st.just(tuple(variables)), st.lists(st.tuples(*[_TERMS] * len(variables)), max_size=4).map(tuple)))
+
+
+@given(_RESULTS)
+def test_json_is_what_json_dumps_writes_of_the_document_and_reads_back(results: Results):
+    written = format_results(results, "json")
+    assert written == json.dumps(results.to_json(), indent=2, ensure_ascii=False) + "\n"
+    assert Results.from_json(json.loads(written)) == results
 
 
 def test_tsv_escapes_what_would_break_a_row():
